@@ -1,0 +1,197 @@
+#include "daemon/config.h"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <vector>
+
+namespace ticketd::daemon {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Key {
+  const char* table;
+  const char* name;
+  enum Type { string, integer } type;
+  bool required;
+  std::int64_t min, max;  // integers: bounds; strings: length bounds
+  std::function<void(Config&, const toml::node&)> set;
+};
+
+std::string str_of(const toml::node& n) { return *n.value<std::string>(); }
+std::int64_t int_of(const toml::node& n) { return *n.value<std::int64_t>(); }
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> k = {
+      {"store", "path", Key::string, true, 1, 4096,
+       [](Config& c, const toml::node& n) { c.store.path = str_of(n); }},
+      {"store", "busy_timeout_ms", Key::integer, false, 0, 600000,
+       [](Config& c, const toml::node& n) { c.store.busy_timeout_ms = int_of(n); }},
+      {"support", "address", Key::string, true, 3, 254,
+       [](Config& c, const toml::node& n) { c.support.address = str_of(n); }},
+      {"support", "name", Key::string, false, 0, 200,
+       [](Config& c, const toml::node& n) { c.support.name = str_of(n); }},
+      {"tickets", "prefix", Key::string, false, 0, 16,
+       [](Config& c, const toml::node& n) { c.tickets.prefix = str_of(n); }},
+      {"tickets", "first_number", Key::integer, false, 1, 1000000000,
+       [](Config& c, const toml::node& n) { c.tickets.first_number = int_of(n); }},
+      {"tickets", "secret_file", Key::string, false, 1, 4096,
+       [](Config& c, const toml::node& n) { c.tickets.secret_file = str_of(n); }},
+      {"limits", "max_message_bytes", Key::integer, false, 1024, 1ll << 31,
+       [](Config& c, const toml::node& n) { c.limits.max_message_bytes = int_of(n); }},
+      {"limits", "max_attachment_bytes", Key::integer, false, 1, 1ll << 31,
+       [](Config& c, const toml::node& n) { c.limits.max_attachment_bytes = int_of(n); }},
+      {"log", "level", Key::string, false, 1, 16,
+       [](Config& c, const toml::node& n) { c.log.level = str_of(n); }},
+  };
+  return k;
+}
+
+[[noreturn]] void fail(const std::string& file, const toml::source_region& where,
+                       const std::string& key, const std::string& problem) {
+  std::ostringstream o;
+  o << file << ":" << where.begin.line << ": " << key << ": " << problem;
+  throw ConfigError(o.str());
+}
+
+bool has_crlf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+std::string resolve(const std::string& config_file, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (fs::absolute(config_file).parent_path() / p).lexically_normal().string();
+}
+
+}  // namespace
+
+Config load_config(const std::string& path) {
+  Config c;
+  c.file = path;
+  toml::table root;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ConfigError(path + ":0: (file): cannot read: " + std::strerror(errno));
+    try {
+      root = toml::parse(in, path);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream o;
+      o << path << ":" << e.source().begin.line << ": (syntax): " << e.description();
+      throw ConfigError(o.str());
+    }
+  }
+  std::vector<std::string> seen;
+  for (auto&& [tname, tnode] : root) {
+    const std::string table(tname.str());
+    const toml::table* t = tnode.as_table();
+    bool known_table = false;
+    for (const Key& k : keys()) known_table |= table == k.table;
+    if (!known_table) fail(path, tnode.source(), table, "unknown table");
+    if (!t) fail(path, tnode.source(), table, "must be a table ([" + table + "])");
+    for (auto&& [kname, node] : *t) {
+      const std::string name(kname.str());
+      const std::string full = table + "." + name;
+      const Key* key = nullptr;
+      for (const Key& k : keys())
+        if (table == k.table && name == k.name) key = &k;
+      if (!key) fail(path, node.source(), full, "unknown key");
+      if (key->type == Key::string) {
+        if (!node.is_string()) fail(path, node.source(), full, "must be a string");
+        std::string v = str_of(node);
+        if (static_cast<std::int64_t>(v.size()) < key->min ||
+            static_cast<std::int64_t>(v.size()) > key->max)
+          fail(path, node.source(), full,
+               "length must be " + std::to_string(key->min) + ".." + std::to_string(key->max));
+        if (has_crlf(v)) fail(path, node.source(), full, "must not contain CR or LF");
+      } else {
+        if (!node.is_integer()) fail(path, node.source(), full, "must be an integer");
+        std::int64_t v = int_of(node);
+        if (v < key->min || v > key->max)
+          fail(path, node.source(), full,
+               "must be between " + std::to_string(key->min) + " and " + std::to_string(key->max));
+      }
+      key->set(c, node);
+      seen.push_back(full);
+    }
+  }
+  for (const Key& k : keys()) {
+    const std::string full = std::string(k.table) + "." + k.name;
+    if (k.required && std::find(seen.begin(), seen.end(), full) == seen.end())
+      fail(path, root.source(), full, "required key missing");
+  }
+  // Semantic checks.
+  auto at = [&](const char* table, const char* key) {
+    const toml::node* n = root.at_path(std::string(table) + "." + key).node();
+    return n ? n->source() : root.source();
+  };
+  const std::string& addr = c.support.address;
+  const auto atpos = addr.find('@');
+  if (atpos == std::string::npos || atpos == 0 || atpos + 1 == addr.size() ||
+      addr.find_first_of(" <>\"") != std::string::npos)
+    fail(path, at("support", "address"), "support.address", "not a plain address (local@domain)");
+  for (char ch : c.tickets.prefix)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
+      fail(path, at("tickets", "prefix"), "tickets.prefix",
+           "only letters, digits, '-', '_' and '.' are allowed");
+  static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(std::begin(levels), std::end(levels), c.log.level) == std::end(levels))
+    fail(path, at("log", "level"), "log.level", "one of trace, debug, info, warn, error, off");
+
+  c.store.path = resolve(path, c.store.path);
+  if (c.tickets.secret_file.empty()) {
+    c.tickets.secret_file = (fs::path(c.store.path).parent_path() / "ticketd.secret").string();
+  } else {
+    c.tickets.secret_file = resolve(path, c.tickets.secret_file);
+  }
+  return c;
+}
+
+std::string load_or_create_secret(const Config& config) {
+  const std::string& file = config.tickets.secret_file;
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    unsigned char raw[32];
+    if (RAND_bytes(raw, sizeof raw) != 1) throw ConfigError(file + ": cannot get random bytes");
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s;
+    for (unsigned char b : raw) {
+      s.push_back(hex[b >> 4]);
+      s.push_back(hex[b & 15]);
+    }
+    s.push_back('\n');
+    int w = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (w >= 0) {
+      bool ok = ::write(w, s.data(), s.size()) == static_cast<ssize_t>(s.size()) && ::fsync(w) == 0;
+      ::close(w);
+      if (!ok) throw ConfigError(config.file + ":0: tickets.secret_file: cannot write " + file);
+    } else if (errno != EEXIST) {
+      throw ConfigError(config.file + ":0: tickets.secret_file: cannot create " + file + ": " +
+                        std::strerror(errno));
+    }
+    fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+  if (fd < 0)
+    throw ConfigError(config.file + ":0: tickets.secret_file: cannot read " + file + ": " +
+                      std::strerror(errno));
+  std::string secret;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) secret.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  while (!secret.empty() &&
+         (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' '))
+    secret.pop_back();
+  if (secret.size() < 16)
+    throw ConfigError(config.file + ":0: tickets.secret_file: " + file +
+                      " holds fewer than 16 bytes; use at least 32 random bytes");
+  return secret;
+}
+
+}  // namespace ticketd::daemon

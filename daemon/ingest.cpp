@@ -1,0 +1,222 @@
+#include "daemon/ingest.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <spdlog/spdlog.h>
+
+#include "lifecycle/threading.h"
+#include "parser/parse.h"
+
+namespace ticketd::daemon {
+
+namespace {
+
+std::string hex(const unsigned char* p, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(n * 2, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    out[2 * i] = digits[p[i] >> 4];
+    out[2 * i + 1] = digits[p[i] & 15];
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  return hex(md, len);
+}
+
+// Identifies the content of a mail independently of transport headers
+// (Received, Delivered-To): the same mail delivered twice by two routes.
+std::string content_hash(const parser::Message& m) {
+  std::string s;
+  s.reserve(m.text.size() + 256);
+  s += store::lower_address(m.from.address);
+  s += '\0';
+  s += m.subject;
+  s += '\0';
+  s += m.text;
+  for (const auto& a : m.attachments) {
+    s += '\0';
+    s += a.sha256;
+  }
+  return sha256_hex(s);
+}
+
+// Why a parsed mail cannot become a ticket (empty when it can).
+std::string quarantine_reason(const parser::Message& m, std::string& detail) {
+  if (m.headers.empty()) {
+    detail = "no header fields found";
+    return "no_headers";
+  }
+  const auto at = m.from.address.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == m.from.address.size()) {
+    detail =
+        m.from.address.empty() ? "no From address" : "From is not an address: " + m.from.address;
+    return "no_sender";
+  }
+  return {};
+}
+
+std::string actor_of(const parser::Message& m) {
+  return m.from.address.empty() ? std::string("unknown") : m.from.address;
+}
+
+}  // namespace
+
+std::string_view ingest_result_name(IngestResult r) {
+  switch (r) {
+    case IngestResult::new_ticket:
+      return "new_ticket";
+    case IngestResult::reply:
+      return "reply";
+    case IngestResult::duplicate:
+      return "duplicate";
+    case IngestResult::quarantined:
+      return "quarantined";
+  }
+  return "unknown";
+}
+
+std::string reply_token(std::string_view secret, std::string_view number) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(number.data()), number.size(), md, &len);
+  // 26 base32 characters = 130 bits: unguessable, short enough for a local part.
+  static constexpr char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned i = 0; i < len && out.size() < 26; ++i) {
+    buffer = (buffer << 8) | md[i];
+    bits += 8;
+    while (bits >= 5 && out.size() < 26) {
+      out.push_back(b32[(buffer >> (bits - 5)) & 31]);
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+std::expected<IngestOutcome, IngestError> Ingestor::ingest(const RawMail& raw, std::int64_t now) {
+  try {
+    IngestOutcome out = ingest_tx(raw, now);
+    spdlog::info("mail_stored stage=persist outcome={} ticket={} detail=\"{}\"",
+                 ingest_result_name(out.result), out.ticket.empty() ? "-" : out.ticket, out.detail);
+    return out;
+  } catch (const store::Error& e) {
+    spdlog::error("store_failed stage=persist temporary={} error=\"{}\"", e.temporary(), e.what());
+    return std::unexpected(IngestError{e.temporary(), e.what()});
+  } catch (const std::bad_alloc&) {
+    spdlog::error("store_failed stage=persist temporary=true error=\"out of memory\"");
+    return std::unexpected(IngestError{true, "out of memory"});
+  }
+}
+
+IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
+  const std::string raw_hash = sha256_hex(raw.bytes);
+  const auto& limits = config_.limits;
+  parser::ParseLimits pl;
+  pl.max_message_bytes = static_cast<std::size_t>(limits.max_message_bytes);
+  pl.max_attachment_bytes = static_cast<std::size_t>(limits.max_attachment_bytes);
+
+  // Parse outside the transaction: the write lock is held only for the writes.
+  parser::Message msg;
+  const bool too_big = raw.truncated || raw.size > limits.max_message_bytes;
+  if (!too_big) msg = parser::parse_message(raw.bytes, pl);
+
+  store::Tx tx = store_.begin();
+  if (auto seen = tx.find_raw(raw_hash)) {
+    IngestOutcome out{IngestResult::duplicate, seen->ticket_number.value_or(""),
+                      "same raw mail already stored (sha256 " + raw_hash.substr(0, 16) + ")"};
+    tx.add_event(
+        seen->ticket_id, now, "duplicate", too_big ? "unknown" : actor_of(msg),
+        "duplicate ignored: " + out.detail +
+            (msg.keys.message_id.empty() ? "" : " message-id <" + msg.keys.message_id + ">"));
+    tx.commit();
+    return out;
+  }
+  const std::int64_t raw_id = tx.put_raw(raw_hash, raw.bytes, raw.size, raw.truncated, now);
+
+  std::string detail;
+  std::string reason = too_big ? "too_big" : quarantine_reason(msg, detail);
+  if (too_big)
+    detail = std::to_string(raw.size) + " bytes, limit " + std::to_string(limits.max_message_bytes);
+  if (!reason.empty()) {
+    const std::int64_t q = tx.quarantine(raw_id, reason, detail, now);
+    tx.add_event(std::nullopt, now, "quarantined", too_big ? "unknown" : actor_of(msg),
+                 "quarantine #" + std::to_string(q) + ": " + reason + ": " + detail);
+    tx.commit();
+    return {IngestResult::quarantined, "", reason + ": " + detail};
+  }
+
+  const std::string chash = content_hash(msg);
+  std::string reuse_note;
+  if (!msg.keys.message_id.empty()) {
+    for (const auto& prior : tx.find_message_id(msg.keys.message_id)) {
+      if (prior.content_hash == chash) {
+        // The same mail by another route (different Received lines): one entry.
+        IngestOutcome out{IngestResult::duplicate, prior.ticket_number,
+                          "same Message-ID and content as a stored mail"};
+        tx.add_event(prior.ticket_id, now, "duplicate", actor_of(msg),
+                     "duplicate ignored: message-id <" + msg.keys.message_id +
+                         "> with identical content (raw kept as #" + std::to_string(raw_id) + ")");
+        tx.commit();
+        return out;
+      }
+      reuse_note = "message-id <" + msg.keys.message_id +
+                   "> reused by a different mail (first on " + prior.ticket_number + "); kept";
+    }
+  }
+
+  lifecycle::ThreadDecision d = lifecycle::decide_thread(msg, tx);
+  IngestOutcome out;
+  std::int64_t ticket_id = 0;
+  const std::string actor = actor_of(msg);
+  if (d.ticket) {
+    ticket_id = d.ticket->id;
+    out = {IngestResult::reply, d.ticket->number, d.detail};
+    tx.add_message(ticket_id, raw_id, msg, "in", "customer", chash, now);
+    tx.touch_ticket(ticket_id, now);
+    tx.add_event(ticket_id, now, "message_added", actor, d.detail);
+    if (!d.refused.empty())
+      tx.add_event(ticket_id, now, "evidence_refused", actor,
+                   lifecycle::describe_refused(d.refused));
+  } else {
+    const store::Person requester{msg.from.name, store::lower_address(msg.from.address)};
+    std::string subject = msg.subject.empty() ? "(no subject)" : msg.subject;
+    auto t = tx.create_ticket(
+        config_.tickets.prefix, config_.tickets.first_number, subject, requester,
+        [&](std::string_view number) { return reply_token(secret_, number); }, now);
+    ticket_id = t.id;
+    out = {IngestResult::new_ticket, t.number, d.detail};
+    tx.add_participant(ticket_id, requester, "requester");
+    // The customer's CC recipients take part in the ticket (collaborators),
+    // except our own support address.
+    const std::string support = store::lower_address(config_.support.address);
+    for (const auto& cc : msg.cc) {
+      std::string a = store::lower_address(cc.address);
+      if (a.find('@') == std::string::npos || a == support) continue;
+      tx.add_participant(ticket_id, {cc.name, a}, "collaborator");
+    }
+    tx.add_message(ticket_id, raw_id, msg, "in", "customer", chash, now);
+    tx.add_event(ticket_id, now, "created", actor,
+                 "ticket " + t.number + " opened by " + actor + "; " + d.detail);
+  }
+  if (!reuse_note.empty()) tx.add_event(ticket_id, now, "message_id_reused", actor, reuse_note);
+  if (!msg.defects.empty()) {
+    std::string names;
+    for (const auto& df : msg.defects) {
+      if (!names.empty()) names += ", ";
+      names += parser::defect_name(df.kind);
+    }
+    tx.add_event(ticket_id, now, "parse_defects", actor, names);
+  }
+  tx.commit();
+  return out;
+}
+
+}  // namespace ticketd::daemon

@@ -1,0 +1,56 @@
+// ticketd daemon: the inbound pipeline for one raw mail — parse, dedupe,
+// thread, persist in ONE transaction. Shared by `ticketd ingest` (pipe mode)
+// and, later, the IMAP poller. Logs one line per outcome.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "daemon/config.h"
+#include "store/store.h"
+
+namespace ticketd::daemon {
+
+enum class IngestResult { new_ticket, reply, duplicate, quarantined };
+std::string_view ingest_result_name(IngestResult r);
+
+struct IngestOutcome {
+  IngestResult result = IngestResult::new_ticket;
+  std::string ticket;  // ticket number, empty for quarantine
+  std::string detail;
+};
+
+struct IngestError {
+  bool temporary = true;  // pipe mode: 75 so the MTA keeps the mail
+  std::string detail;
+};
+
+// The mail as it came in. `size` may exceed raw.size() when only the head of
+// an oversized mail was read.
+struct RawMail {
+  std::string_view bytes;
+  std::int64_t size = 0;
+  bool truncated = false;
+};
+
+// Reply token for a ticket: HMAC-SHA256(secret, number), 130 bits in base32.
+std::string reply_token(std::string_view secret, std::string_view number);
+
+class Ingestor {
+ public:
+  Ingestor(store::Store& store, const Config& config, std::string secret)
+      : store_(store), config_(config), secret_(std::move(secret)) {}
+
+  // Stores one mail (committed before returning) or explains why it could not.
+  std::expected<IngestOutcome, IngestError> ingest(const RawMail& raw, std::int64_t now);
+
+ private:
+  IngestOutcome ingest_tx(const RawMail& raw, std::int64_t now);
+  store::Store& store_;
+  const Config& config_;
+  std::string secret_;
+};
+
+}  // namespace ticketd::daemon

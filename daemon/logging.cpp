@@ -1,0 +1,20 @@
+#include "daemon/logging.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace ticketd::daemon {
+
+void setup_logging(const std::string& level, int verbosity) {
+  auto logger = spdlog::stderr_logger_st("ticketd");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  spdlog::level::level_enum lvl = spdlog::level::from_str(level);
+  if (verbosity >= 2)
+    lvl = std::min(lvl, spdlog::level::debug);
+  else if (verbosity == 1)
+    lvl = std::min(lvl, spdlog::level::info);
+  logger->set_level(lvl);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace ticketd::daemon

@@ -1,0 +1,133 @@
+// ticketd: the help-desk daemon. For now: `ingest` (MTA pipe mode, one mail
+// on stdin) and `check-config`. Exit codes follow sysexits.h.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <ctime>
+#include <iostream>
+
+#include "daemon/config.h"
+#include "daemon/exit_codes.h"
+#include "daemon/ingest.h"
+#include "daemon/logging.h"
+#include "store/store.h"
+
+using namespace ticketd::daemon;
+
+namespace {
+
+// Reads stdin; beyond `limit` bytes only the first kHead bytes are kept (the
+// mail goes to the quarantine as too big, with its headers for ticketctl).
+RawMail read_stdin(std::string& buf, std::int64_t limit) {
+  constexpr std::size_t kHead = 256 * 1024;
+  RawMail r;
+  char chunk[1 << 16];
+  ssize_t n;
+  std::int64_t total = 0;
+  while ((n = ::read(0, chunk, sizeof chunk)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("reading stdin: ") + std::strerror(errno));
+    }
+    total += n;
+    if (total <= limit) {
+      buf.append(chunk, static_cast<std::size_t>(n));
+    } else if (!r.truncated) {
+      r.truncated = true;
+      buf.append(chunk, static_cast<std::size_t>(n));
+      if (buf.size() > kHead) buf.resize(kHead);
+      buf.shrink_to_fit();
+    }
+  }
+  r.bytes = buf;
+  r.size = total;
+  return r;
+}
+
+int run_ingest(const std::string& config_path, int verbosity) {
+  Config config;
+  try {
+    config = load_config(config_path);
+  } catch (const ConfigError& e) {
+    std::cerr << "ticketd: " << e.what() << "\n";
+    return kExitConfig;
+  }
+  setup_logging(config.log.level, verbosity);
+  std::string secret;
+  try {
+    secret = load_or_create_secret(config);
+  } catch (const ConfigError& e) {
+    spdlog::error("config_error stage=start error=\"{}\"", e.what());
+    return kExitConfig;
+  }
+  std::string buf;
+  RawMail raw;
+  try {
+    raw = read_stdin(buf, config.limits.max_message_bytes);
+  } catch (const std::exception& e) {
+    spdlog::error("read_failed stage=fetch error=\"{}\"", e.what());
+    return kExitTempFail;
+  }
+  try {
+    ticketd::store::Store store(config.store.path, static_cast<int>(config.store.busy_timeout_ms));
+    Ingestor ingestor(store, config, secret);
+    auto out = ingestor.ingest(raw, static_cast<std::int64_t>(std::time(nullptr)));
+    if (!out) {
+      // Whatever the store's trouble, the MTA must keep the mail: 75.
+      std::cerr << "ticketd: mail not stored, try again later: " << out.error().detail << "\n";
+      return kExitTempFail;
+    }
+    return kExitOk;
+  } catch (const ticketd::store::Error& e) {
+    spdlog::error("store_open_failed stage=persist error=\"{}\"", e.what());
+    std::cerr << "ticketd: mail not stored, try again later: " << e.what() << "\n";
+    return kExitTempFail;
+  }
+}
+
+int run_check_config(const std::string& config_path) {
+  try {
+    Config config = load_config(config_path);
+    load_or_create_secret(config);
+    ticketd::store::Store store(config.store.path, static_cast<int>(config.store.busy_timeout_ms));
+    std::cout << config_path << ": ok\n";
+    return kExitOk;
+  } catch (const ConfigError& e) {
+    std::cerr << "ticketd: " << e.what() << "\n";
+    return kExitConfig;
+  } catch (const ticketd::store::Error& e) {
+    std::cerr << "ticketd: store: " << e.what() << "\n";
+    return e.temporary() ? kExitTempFail : kExitConfig;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ticketd — an email help desk in one daemon"};
+  app.set_version_flag("--version", std::string("ticketd ") + TICKETD_VERSION);
+  app.require_subcommand(1);
+  std::string config_path;
+  int verbosity = 0;
+
+  auto* ingest = app.add_subcommand(
+      "ingest",
+      "Read one mail on stdin and store it (MTA pipe mode). Exit 0 when stored, "
+      "75 when it could not be stored now (the MTA keeps it), 78 for a bad config.");
+  ingest->add_option("-c,--config", config_path, "Config file (TOML)")->required();
+  ingest->add_flag("-v,--verbose", verbosity, "Log each stored mail (repeat for debug)");
+
+  auto* check = app.add_subcommand("check-config", "Validate the config and the store, then exit");
+  check->add_option("-c,--config", config_path, "Config file (TOML)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+  if (*ingest) return run_ingest(config_path, verbosity);
+  if (*check) return run_check_config(config_path);
+  return kExitUsage;
+}

@@ -1,0 +1,534 @@
+#include "parser/parse.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "parser/charset.h"
+#include "parser/codec.h"
+#include "parser/header_text.h"
+#include "parser/html_text.h"
+#include "parser/mime.h"
+#include "parser/reply_strip.h"
+
+namespace ticketd::parser {
+
+namespace {
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(len * 2, '0');
+  for (unsigned i = 0; i < len; ++i) {
+    out[2 * i] = hex[md[i] >> 4];
+    out[2 * i + 1] = hex[md[i] & 15];
+  }
+  return out;
+}
+
+void add_defect_once(Defects& defects, DefectKind kind, std::string detail) {
+  for (const auto& d : defects)
+    if (d.kind == kind) return;
+  defects.push_back({kind, std::move(detail)});
+}
+
+// What the parser needs to know about one MIME entity.
+struct PartInfo {
+  std::string type;  // lower-case type/subtype
+  ContentValue ctype;
+  std::string charset;
+  std::string encoding;     // lower-case Content-Transfer-Encoding
+  std::string disposition;  // lower-case, may be empty
+  std::string filename;
+  std::string content_id;
+
+  bool is_text_body_type() const { return type == "text/plain" || type == "text/html"; }
+  bool is_attachment_disposition() const { return disposition == "attachment"; }
+};
+
+enum class Mode {
+  body,       // text leaves become the body
+  html_only,  // inside a non-chosen alternative: HTML is kept as the html copy
+  attach,     // everything is an attachment
+};
+
+class Walker {
+ public:
+  Walker(Message& msg, const ParseLimits& limits) : msg_(msg), limits_(limits) {}
+
+  PartInfo part_info(const HeaderBlock& hb, std::string_view default_type) {
+    PartInfo info;
+    if (const HeaderField* f = hb.find("Content-Type")) {
+      info.ctype = parse_content_value(unfold(f->value), conv_, msg_.defects, limits_.max_params);
+      info.type = info.ctype.value;
+      if (info.type.find('/') == std::string::npos) {
+        // "Content-Type: text" (old Pine) or junk: read as plain text.
+        add_defect_once(msg_.defects, DefectKind::bad_content_type, info.type.substr(0, 60));
+        info.type = info.type == "text" ? "text/plain" : std::string(default_type);
+      }
+      if (const std::string* cs = info.ctype.param("charset")) info.charset = to_lower(trim(*cs));
+    } else {
+      info.type = default_type;
+    }
+    if (const HeaderField* f = hb.find("Content-Transfer-Encoding"))
+      info.encoding = to_lower(trim(unfold(f->value)));
+    if (const HeaderField* f = hb.find("Content-Disposition")) {
+      ContentValue cd =
+          parse_content_value(unfold(f->value), conv_, msg_.defects, limits_.max_params);
+      info.disposition = cd.value;
+      if (const std::string* fn = cd.param("filename")) info.filename = *fn;
+    }
+    if (info.filename.empty())
+      if (const std::string* n = info.ctype.param("name")) info.filename = *n;
+    if (const HeaderField* f = hb.find("Content-ID")) {
+      std::string_view id = trim(f->value);
+      if (!id.empty() && id.front() == '<') id.remove_prefix(1);
+      if (!id.empty() && id.back() == '>') id.remove_suffix(1);
+      info.content_id = std::string(trim(id));
+    }
+    return info;
+  }
+
+  // Decodes the transfer encoding of `body` into `out`.
+  void decode_body(const PartInfo& info, std::string_view body, std::string& out) {
+    if (info.encoding == "base64") {
+      decode_base64(body, out, msg_.defects);
+    } else if (info.encoding == "quoted-printable") {
+      decode_quoted_printable(body, out, msg_.defects);
+    } else if (info.encoding == "x-uuencode" || info.encoding == "uuencode" ||
+               info.encoding == "x-uue") {
+      decode_uuencode_body(body, out, msg_.defects);
+    } else {
+      out.append(body);
+    }
+  }
+
+  void add_attachment(const PartInfo& info, std::string data, std::string filename = {}) {
+    Attachment a;
+    a.filename = filename.empty() ? info.filename : std::move(filename);
+    a.content_type = info.type;
+    a.content_id = info.content_id;
+    a.inline_part =
+        info.disposition == "inline" || (info.disposition.empty() && !info.content_id.empty());
+    a.sha256 = sha256_hex(data);
+    a.size = data.size();
+    if (data.size() > limits_.max_attachment_bytes) {
+      add_defect_once(msg_.defects, DefectKind::attachment_too_big,
+                      a.filename + " " + std::to_string(data.size()));
+      a.dropped = true;
+      data.clear();
+      data.shrink_to_fit();
+    }
+    a.data = std::move(data);
+    msg_.attachments.push_back(std::move(a));
+  }
+
+  void add_text_piece(const PartInfo& info, std::string_view body) {
+    std::string bytes;
+    decode_body(info, body, bytes);
+    if (info.type == "text/plain" && info.encoding != "x-uuencode" &&
+        (bytes.starts_with("begin ") || bytes.find("\nbegin ") != std::string::npos)) {
+      std::string rest;
+      std::vector<UuFile> files;
+      if (extract_uuencoded(bytes, rest, files, msg_.defects)) {
+        bytes = std::move(rest);
+        for (auto& f : files) {
+          PartInfo fi;
+          fi.type = "application/octet-stream";
+          add_attachment(fi, std::move(f.data), std::move(f.filename));
+        }
+      }
+    }
+    std::string text;
+    conv_.to_utf8(info.charset, bytes, text, msg_.defects);
+    if (info.type == "text/html") {
+      html_pieces_.push_back(pieces_.size());
+    }
+    pieces_.push_back(std::move(text));
+  }
+
+  void walk(std::string_view part, const HeaderBlock& hb, std::size_t depth, Mode mode,
+            std::string_view default_type, bool in_report = false) {
+    if (++part_count_ > limits_.max_parts) {
+      add_defect_once(msg_.defects, DefectKind::too_many_parts, std::to_string(limits_.max_parts));
+      return;
+    }
+    PartInfo info = part_info(hb, default_type);
+    if (depth >= limits_.max_depth &&
+        (info.type.starts_with("multipart/") || info.type == "message/rfc822")) {
+      // Past the nesting cap the rest of the mail is read as plain text.
+      add_defect_once(msg_.defects, DefectKind::too_deep, std::to_string(limits_.max_depth));
+      info.type = "text/plain";
+      info.encoding.clear();
+    }
+    if (info.type.starts_with("multipart/")) {
+      walk_multipart(part, hb, info, depth, mode);
+      return;
+    }
+    if (info.type == "message/rfc822" || info.type == "message/global") {
+      std::string data;
+      decode_body(info, hb.body, data);
+      Defects inner_defects;
+      HeaderBlock inner = split_header_block(data, limits_, inner_defects);
+      if (in_report) note_bounced_id(inner);
+      std::string name = info.filename;
+      if (name.empty()) {
+        const HeaderField* s = inner.find("Subject");
+        name = s ? decode_header_text(s->value, conv_, inner_defects) : std::string();
+        if (name.empty()) name = "forwarded message";
+        name += ".eml";
+      }
+      add_attachment(info, std::move(data), std::move(name));
+      return;
+    }
+    if (info.type == "text/rfc822-headers" && in_report) {
+      Defects ignored;
+      HeaderBlock inner = split_header_block(hb.body, limits_, ignored);
+      note_bounced_id(inner);
+    }
+    const bool nameless_inline = !info.is_attachment_disposition() && info.filename.empty();
+    if (info.is_text_body_type() && nameless_inline) {
+      if (mode == Mode::body) {
+        // Apple Mail splits the text around inline images into several text/plain
+        // parts: they are all body. A second HTML part is an attachment (Zammad does the same).
+        if (info.type == "text/plain" || pieces_.empty()) {
+          add_text_piece(info, hb.body);
+          return;
+        }
+      } else if (mode == Mode::html_only && info.type == "text/html" && !html_alt_) {
+        std::string bytes, text;
+        decode_body(info, hb.body, bytes);
+        conv_.to_utf8(info.charset, bytes, text, msg_.defects);
+        html_alt_ = std::move(text);
+        return;
+      } else if (mode == Mode::html_only && info.type == "text/plain") {
+        return;  // an alternative rendering of the text we already chose
+      }
+    }
+    std::string data;
+    decode_body(info, hb.body, data);
+    add_attachment(info, std::move(data));
+  }
+
+  void walk_multipart(std::string_view part, const HeaderBlock& hb, const PartInfo& info,
+                      std::size_t depth, Mode mode) {
+    (void)part;
+    const std::string* boundary = info.ctype.param("boundary");
+    PartInfo as_text = info;
+    as_text.type = "text/plain";
+    if (!boundary || boundary->empty()) {
+      add_defect_once(msg_.defects, DefectKind::missing_boundary, info.type);
+      walk_leaf_as_text(as_text, hb.body, mode);
+      return;
+    }
+    const std::size_t budget =
+        limits_.max_parts > part_count_ ? limits_.max_parts - part_count_ : 0;
+    MultipartSplit split = split_multipart(hb.body, *boundary, budget);
+    if (!split.found_any) {
+      add_defect_once(msg_.defects, DefectKind::missing_boundary,
+                      "boundary never appears: " + boundary->substr(0, 60));
+      walk_leaf_as_text(as_text, hb.body, mode);
+      return;
+    }
+    if (!split.closed && !split.truncated)
+      add_defect_once(msg_.defects, DefectKind::unterminated_multipart, boundary->substr(0, 60));
+    if (split.truncated)
+      add_defect_once(msg_.defects, DefectKind::too_many_parts, std::to_string(limits_.max_parts));
+
+    const std::string sub = info.type.substr(10);
+    const std::string_view child_default = sub == "digest" ? "message/rfc822" : "text/plain";
+    std::vector<HeaderBlock> kids;
+    kids.reserve(split.parts.size());
+    for (std::string_view p : split.parts)
+      kids.push_back(split_header_block(p, limits_, msg_.defects));
+    auto kid_type = [&](std::size_t i) {
+      const HeaderField* f = kids[i].find("Content-Type");
+      if (!f) return std::string(child_default);
+      std::string v = to_lower(trim(unfold(f->value)));
+      return v.substr(0, v.find(';'));
+    };
+    auto walk_kid = [&](std::size_t i, Mode m, bool in_report = false) {
+      walk(split.parts[i], kids[i], depth + 1, m, child_default, in_report);
+    };
+
+    if (sub == "alternative" && mode == Mode::body) {
+      // Prefer the plain text (if it has any content), else HTML, else a nested
+      // multipart (related/mixed around the HTML).
+      std::optional<std::size_t> chosen;
+      for (std::size_t i = 0; i < kids.size() && !chosen; ++i)
+        if (kid_type(i) == "text/plain" && !trim(kids[i].body).empty()) chosen = i;
+      for (std::size_t i = kids.size(); i-- > 0 && !chosen;)
+        if (kid_type(i).starts_with("multipart/")) {
+          // Nested multipart that holds the HTML: only if there is no plain text.
+          chosen = i;
+        }
+      for (std::size_t i = kids.size(); i-- > 0 && !chosen;)
+        if (kid_type(i) == "text/html") chosen = i;
+      if (!chosen && !kids.empty()) chosen = 0;
+      for (std::size_t i = 0; i < kids.size(); ++i) {
+        if (chosen && i == *chosen) {
+          walk_kid(i, Mode::body);
+          continue;
+        }
+        std::string t = kid_type(i);
+        if (t == "text/html" || t.starts_with("multipart/")) {
+          walk_kid(i, Mode::html_only);
+        } else if (!t.starts_with("text/")) {
+          walk_kid(i, Mode::attach);
+        }
+        // Other text/* alternatives (text/enriched, text/watch-html) are renderings
+        // of the same content: skipped.
+      }
+      return;
+    }
+    if (sub == "related") {
+      std::size_t root = 0;
+      if (const std::string* start = info.ctype.param("start")) {
+        std::string_view want = trim(*start);
+        if (want.starts_with('<')) want.remove_prefix(1);
+        if (want.ends_with('>')) want.remove_suffix(1);
+        for (std::size_t i = 0; i < kids.size(); ++i)
+          if (const HeaderField* f = kids[i].find("Content-ID"))
+            if (trim(f->value).find(want) != std::string_view::npos) root = i;
+      }
+      for (std::size_t i = 0; i < kids.size(); ++i) walk_kid(i, i == root ? mode : Mode::attach);
+      return;
+    }
+    if (sub == "report") {
+      const std::string* rt = info.ctype.param("report-type");
+      if (rt && iequals(trim(*rt), "delivery-status")) {
+        report_seen_ = true;
+      }
+      for (std::size_t i = 0; i < kids.size(); ++i) walk_kid(i, i == 0 ? mode : Mode::attach, true);
+      return;
+    }
+    if (sub == "signed") {
+      for (std::size_t i = 0; i < kids.size(); ++i) walk_kid(i, i == 0 ? mode : Mode::attach);
+      return;
+    }
+    if (sub == "encrypted") {
+      for (std::size_t i = 0; i < kids.size(); ++i) walk_kid(i, Mode::attach);
+      return;
+    }
+    for (std::size_t i = 0; i < kids.size(); ++i) walk_kid(i, mode);
+  }
+
+  void walk_leaf_as_text(const PartInfo& info, std::string_view body, Mode mode) {
+    if (mode == Mode::body) {
+      add_text_piece(info, body);
+    } else {
+      std::string data;
+      decode_body(info, body, data);
+      add_attachment(info, std::move(data));
+    }
+  }
+
+  void note_bounced_id(const HeaderBlock& inner) {
+    if (const HeaderField* f = inner.find("Message-ID")) {
+      for (auto& id : parse_message_ids(unfold(f->value), 1))
+        msg_.bounced_message_ids.push_back(std::move(id));
+    }
+  }
+
+  // Joins the collected pieces into Message::text / html.
+  void finish() {
+    std::string text;
+    for (std::size_t i = 0; i < pieces_.size(); ++i) {
+      const bool is_html =
+          std::find(html_pieces_.begin(), html_pieces_.end(), i) != html_pieces_.end();
+      if (!text.empty() && !text.ends_with('\n')) text.push_back('\n');
+      if (is_html) {
+        if (!msg_.html) msg_.html = pieces_[i];
+        text += html_to_text(pieces_[i]);
+      } else {
+        text += pieces_[i];
+      }
+    }
+    if (!msg_.html && html_alt_) msg_.html = std::move(html_alt_);
+    if (pieces_.empty() && msg_.html) text = html_to_text(*msg_.html);
+    msg_.text = std::move(text);
+    msg_.new_text = strip_quoted_reply(msg_.text);
+  }
+
+  CharsetConverter& conv() { return conv_; }
+  bool report_seen() const { return report_seen_; }
+
+ private:
+  Message& msg_;
+  const ParseLimits& limits_;
+  CharsetConverter conv_;
+  std::size_t part_count_ = 0;
+  std::vector<std::string> pieces_;
+  std::vector<std::size_t> html_pieces_;
+  std::optional<std::string> html_alt_;
+  bool report_seen_ = false;
+};
+
+std::vector<Address> addresses_of(const HeaderBlock& hb, std::string_view name,
+                                  CharsetConverter& conv, Message& msg, const ParseLimits& limits) {
+  std::vector<Address> out;
+  for (const auto& f : hb.fields) {
+    if (!iequals(f.name, name)) continue;
+    auto list = parse_address_list(unfold(f.value), conv, msg.defects, limits.max_addresses);
+    for (auto& a : list) {
+      if (out.size() >= limits.max_addresses) break;
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> subject_tag(std::string_view subject) {
+  std::size_t p = 0;
+  while ((p = subject.find("[#", p)) != std::string_view::npos) {
+    std::size_t e = subject.find(']', p + 2);
+    if (e == std::string_view::npos) return std::nullopt;
+    std::string_view tag = trim(subject.substr(p + 2, e - p - 2));
+    bool ok = !tag.empty() && tag.size() <= 64;
+    for (char c : tag)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+        ok = false;
+    if (ok) return std::string(tag);
+    p = e;
+  }
+  return std::nullopt;
+}
+
+void classify_auto(const HeaderBlock& hb, Message& msg, bool report_seen) {
+  auto set = [&](AutoKind k, std::string detail) {
+    if (msg.auto_kind == AutoKind::none) {
+      msg.auto_kind = k;
+      msg.auto_detail = std::move(detail);
+    }
+  };
+  const std::string from = to_lower(msg.from.address);
+  if (report_seen || from.starts_with("mailer-daemon@") || from == "mailer-daemon" ||
+      from.starts_with("postmaster@"))
+    set(AutoKind::delivery_report, report_seen ? "multipart/report" : from);
+  if (const HeaderField* f = hb.find("Auto-Submitted")) {
+    std::string v = to_lower(trim(unfold(f->value)));
+    v = std::string(trim(v.substr(0, v.find(';'))));
+    if (v != "no") set(AutoKind::auto_submitted, v);
+  }
+  // Older auto-responders (vacation, procmail) mark themselves this way instead.
+  for (std::string_view h : {"X-Autoreply", "X-Autorespond", "X-Autogenerated"})
+    if (hb.find(h)) set(AutoKind::auto_submitted, std::string(h));
+  if (const HeaderField* f = hb.find("Precedence")) {
+    std::string v = to_lower(trim(unfold(f->value)));
+    if (v == "bulk" || v == "junk" || v == "list") set(AutoKind::precedence, v);
+  }
+  if (hb.find("List-Id")) set(AutoKind::list_id, "List-Id");
+  if (hb.find("List-Unsubscribe")) set(AutoKind::list_id, "List-Unsubscribe");
+  if (hb.find("X-Auto-Response-Suppress"))
+    set(AutoKind::auto_response_suppress,
+        std::string(trim(hb.find("X-Auto-Response-Suppress")->value)));
+  if (msg.return_path && msg.return_path->empty()) set(AutoKind::null_return_path, "<>");
+}
+
+void collect_plus_tokens(Message& msg) {
+  auto add = [&](const std::vector<Address>& list) {
+    for (const auto& a : list) {
+      std::string_view addr = a.address;
+      std::size_t at = addr.rfind('@');
+      std::string_view local = addr.substr(0, at == std::string_view::npos ? addr.size() : at);
+      std::size_t plus = local.find('+');
+      if (plus == std::string_view::npos || plus + 1 >= local.size()) continue;
+      std::string tok(local.substr(plus + 1));
+      if (std::find(msg.keys.plus_tokens.begin(), msg.keys.plus_tokens.end(), tok) ==
+          msg.keys.plus_tokens.end())
+        msg.keys.plus_tokens.push_back(std::move(tok));
+    }
+  };
+  add(msg.to);
+  add(msg.cc);
+  add(msg.delivered_to);
+}
+
+void parse_impl(std::string_view raw, const ParseLimits& limits, Message& msg) {
+  // mbox exports and some MTAs' pipe delivery prepend an envelope "From " line.
+  if (raw.starts_with("From ")) {
+    std::size_t nl = raw.find('\n');
+    raw.remove_prefix(nl == std::string_view::npos ? raw.size() : nl + 1);
+    msg.defects.push_back({DefectKind::mbox_from_line, {}});
+  }
+  HeaderBlock hb = split_header_block(raw, limits, msg.defects);
+  Walker walker(msg, limits);
+  CharsetConverter& conv = walker.conv();
+
+  for (const auto& f : hb.fields) msg.headers.emplace_back(std::string(f.name), unfold(f.value));
+
+  // The top part's charset is the best guess for raw 8-bit header bytes
+  // (Chinese and Japanese mailers send raw GB2312 / Shift_JIS subjects).
+  std::string top_charset;
+  if (const HeaderField* ct = hb.find("Content-Type")) {
+    Defects ignored;
+    ContentValue v = parse_content_value(unfold(ct->value), conv, ignored, limits.max_params);
+    if (const std::string* cs = v.param("charset")) top_charset = to_lower(trim(*cs));
+  }
+
+  auto from = addresses_of(hb, "From", conv, msg, limits);
+  if (from.empty()) from = addresses_of(hb, "Sender", conv, msg, limits);
+  if (!from.empty()) msg.from = std::move(from.front());
+  msg.to = addresses_of(hb, "To", conv, msg, limits);
+  msg.cc = addresses_of(hb, "Cc", conv, msg, limits);
+  msg.reply_to = addresses_of(hb, "Reply-To", conv, msg, limits);
+  for (std::string_view h : {"Delivered-To", "X-Original-To", "Envelope-To"}) {
+    auto list = addresses_of(hb, h, conv, msg, limits);
+    for (auto& a : list) msg.delivered_to.push_back(std::move(a));
+  }
+  if (const HeaderField* f = hb.find("Return-Path")) {
+    std::string v(trim(unfold(f->value)));
+    if (v.starts_with('<')) v.erase(0, 1);
+    if (v.ends_with('>')) v.pop_back();
+    msg.return_path = std::string(trim(v));
+  }
+  if (const HeaderField* f = hb.find("Subject"))
+    msg.subject = decode_header_text(f->value, conv, msg.defects, top_charset);
+  if (const HeaderField* f = hb.find("Date")) {
+    std::int64_t t = 0;
+    if (parse_rfc5322_date(unfold(f->value), t)) {
+      msg.date = t;
+    } else {
+      msg.defects.push_back({DefectKind::bad_date, std::string(trim(f->value)).substr(0, 60)});
+    }
+  }
+  if (const HeaderField* f = hb.find("Message-ID")) {
+    auto ids = parse_message_ids(unfold(f->value), 1);
+    if (!ids.empty()) msg.keys.message_id = std::move(ids.front());
+  }
+  if (const HeaderField* f = hb.find("In-Reply-To")) {
+    auto ids = parse_message_ids(unfold(f->value), 1);
+    if (!ids.empty()) msg.keys.in_reply_to = std::move(ids.front());
+  }
+  if (const HeaderField* f = hb.find("References"))
+    msg.keys.references = parse_message_ids(unfold(f->value), 500);
+  msg.keys.subject_tag = subject_tag(msg.subject);
+  collect_plus_tokens(msg);
+
+  if (raw.size() > limits.max_message_bytes) {
+    msg.defects.push_back({DefectKind::message_too_big, std::to_string(raw.size())});
+  } else {
+    walker.walk(raw, hb, 0, Mode::body, "text/plain");
+    walker.finish();
+  }
+  classify_auto(hb, msg, walker.report_seen());
+}
+
+}  // namespace
+
+Message parse_message(std::string_view raw, const ParseLimits& limits) {
+  Message msg;
+  try {
+    parse_impl(raw, limits, msg);
+  } catch (const std::exception& e) {
+    // Only allocation failure can get here; keep what was parsed.
+    msg.defects.push_back({DefectKind::message_too_big, std::string("aborted: ") + e.what()});
+  }
+  return msg;
+}
+
+}  // namespace ticketd::parser

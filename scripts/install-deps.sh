@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of ticketd from Debian 12 packages.
+# Idempotent and quiet when everything is present. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config            # toolchain
+  libsqlite3-dev sqlite3               # store
+  libssl-dev                           # SHA-256, HMAC, random tokens
+  libxml2-dev                          # HTML -> text
+  libmimetic-dev                       # MIME baseline for the benchmarks
+  libspdlog-dev libfmt-dev             # logging
+  libtomlplusplus-dev                  # config
+  libcli11-dev                         # command lines
+  nlohmann-json3-dev                   # ticketctl --json
+  libgtest-dev libgmock-dev            # unit tests
+  libbenchmark-dev                     # bench/
+  python3 python3-yaml                 # corpus conformance and CLI tests
+  util-linux                           # setpriv (read-only store test)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole ticketd test suite: installs what is missing, builds with
+# AddressSanitizer + UndefinedBehaviorSanitizer, and runs every test through
+# ctest (unit tests, CLI tests, golden mails, the Zammad corpus conformance).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+bash scripts/install-deps.sh
+build=${BUILD_DIR:-$root/build/test-asan}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DTICKETD_SANITIZE=ON >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+# The shared corpus lives beside the repository; the conformance test says so
+# plainly when it is missing.
+export CORPUS_DIR=${CORPUS_DIR:-$root/../shared/corpus}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --test-dir "$build" --output-on-failure -j2

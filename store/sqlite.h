@@ -1,0 +1,90 @@
+// ticketd store: a thin RAII wrapper over the SQLite C API (connection and
+// prepared statement). Failures throw store::Error with the SQLite code and
+// whether retrying later may help (busy, locked, full, read-only, I/O).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ticketd::store {
+
+class Error : public std::runtime_error {
+ public:
+  Error(int code, std::string what);
+  int code() const { return code_; }
+  // True when the same operation may succeed later (busy, locked, disk full,
+  // read-only file, I/O error, cannot open): the mail must stay with the sender.
+  bool temporary() const;
+
+ private:
+  int code_;
+};
+
+class Stmt;
+
+class Db {
+ public:
+  Db() = default;
+  // Opens (creating if missing) the database file read-write. Throws Error.
+  explicit Db(const std::string& path, int busy_timeout_ms, bool read_only = false);
+  ~Db();
+  Db(Db&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Db& operator=(Db&& other) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(const char* sql);
+  Stmt prepare(std::string_view sql);
+  std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  sqlite3* handle() const { return db_; }
+  [[noreturn]] void fail(int rc, std::string_view context) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Stmt {
+ public:
+  Stmt(const Db& db, sqlite3_stmt* st) : db_(&db), st_(st) {}
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(Stmt&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, std::int64_t v);
+  Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Stmt& bind(int i, std::string_view v);  // text; the view must outlive step()
+  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  // Text is bound without a copy (SQLITE_STATIC): a temporary would dangle.
+  Stmt& bind(int i, std::string&& v) = delete;
+  Stmt& bind_blob(int i, std::string_view v);
+  Stmt& bind_null(int i);
+  Stmt& bind(int i, const std::optional<std::string>& v) {
+    return v ? bind(i, std::string_view(*v)) : bind_null(i);
+  }
+
+  // Returns true when a row is available, false when done. Throws Error.
+  bool step();
+  void run() {
+    while (step()) {
+    }
+  }
+  void reset();
+
+  std::int64_t i64(int col) const { return sqlite3_column_int64(st_, col); }
+  std::string text(int col) const;
+  std::optional<std::string> opt_text(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+ private:
+  const Db* db_;
+  sqlite3_stmt* st_;
+};
+
+}  // namespace ticketd::store

@@ -1,0 +1,419 @@
+#include "store/store.h"
+
+#include <algorithm>
+
+namespace ticketd::store {
+
+namespace {
+
+// Each entry moves the schema one version up; never edit a released entry,
+// append a new one. PRAGMA user_version holds the version reached.
+constexpr const char* kMigrations[] = {
+    // 1: the inbound path.
+    R"sql(
+CREATE TABLE raw_mail(
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL,          -- size of the original mail
+  truncated INTEGER NOT NULL DEFAULT 0,  -- 1: only the head was kept (over the size limit)
+  received_at INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE tickets(
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  number TEXT NOT NULL UNIQUE,
+  token TEXT NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  state TEXT NOT NULL,
+  requester_name TEXT NOT NULL,
+  requester_address TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE participants(
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  address TEXT NOT NULL,          -- lower-cased
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,             -- requester | collaborator | agent
+  PRIMARY KEY(ticket_id, address)
+);
+CREATE TABLE messages(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  raw_id INTEGER REFERENCES raw_mail(id),
+  message_id TEXT,
+  content_hash TEXT NOT NULL,
+  direction TEXT NOT NULL,        -- in | out
+  kind TEXT NOT NULL,             -- customer | agent | note | system
+  from_name TEXT NOT NULL,
+  from_address TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  sent_at INTEGER,                -- the mail's Date header
+  at INTEGER NOT NULL,            -- when we stored it
+  text TEXT NOT NULL,
+  new_text TEXT NOT NULL,
+  html TEXT,
+  auto_kind TEXT
+);
+CREATE INDEX messages_by_ticket ON messages(ticket_id, id);
+CREATE INDEX messages_by_message_id ON messages(message_id);
+CREATE TABLE blobs(
+  sha256 TEXT PRIMARY KEY,
+  data BLOB NOT NULL
+);
+CREATE TABLE attachments(
+  id INTEGER PRIMARY KEY,
+  message_row INTEGER NOT NULL REFERENCES messages(id),
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content_id TEXT NOT NULL,
+  inline INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  dropped INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX attachments_by_message ON attachments(message_row);
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER REFERENCES tickets(id),
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX events_by_ticket ON events(ticket_id, id);
+CREATE TABLE quarantine(
+  id INTEGER PRIMARY KEY,
+  raw_id INTEGER NOT NULL REFERENCES raw_mail(id),
+  at INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+std::string lower_address(std::string_view address) {
+  std::string out(address);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return out;
+}
+
+Store::Store(const std::string& path, int busy_timeout_ms) : db_(path, busy_timeout_ms) {
+  // WAL: readers (ticketctl) never block the writer. synchronous=FULL: a
+  // commit is on disk before we acknowledge the mail (exit 0 / IMAP flag).
+  db_.exec("PRAGMA journal_mode=WAL");
+  db_.exec("PRAGMA synchronous=FULL");
+  db_.exec("PRAGMA foreign_keys=ON");
+  migrate();
+}
+
+void Store::migrate() {
+  auto st = db_.prepare("PRAGMA user_version");
+  st.step();
+  const std::int64_t have = st.i64(0);
+  constexpr std::int64_t want = std::size(kMigrations);
+  static_assert(std::size(kMigrations) == kSchemaVersion);
+  if (have > want)
+    throw Error(SQLITE_ERROR, "database schema version " + std::to_string(have) +
+                                  " is newer than this ticketd (" + std::to_string(want) + ")");
+  if (have == want) return;
+  db_.exec("BEGIN IMMEDIATE");
+  try {
+    for (std::int64_t v = have; v < want; ++v) db_.exec(kMigrations[v]);
+    db_.exec(("PRAGMA user_version=" + std::to_string(want)).c_str());
+    db_.exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::string Store::pragma(std::string_view name) {
+  auto st = db_.prepare("PRAGMA " + std::string(name));
+  return st.step() ? st.text(0) : std::string();
+}
+
+namespace {
+constexpr const char* kTicketColumns =
+    "t.id, t.number, t.token, t.subject, t.state, t.requester_name, t.requester_address, "
+    "t.created_at, t.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)";
+
+TicketRow read_ticket(const Stmt& st) {
+  TicketRow r;
+  r.id = st.i64(0);
+  r.number = st.text(1);
+  r.token = st.text(2);
+  r.subject = st.text(3);
+  r.state = st.text(4);
+  r.requester = {st.text(5), st.text(6)};
+  r.created_at = st.i64(7);
+  r.updated_at = st.i64(8);
+  r.messages = st.i64(9);
+  return r;
+}
+}  // namespace
+
+std::vector<TicketRow> Store::list_tickets(const std::optional<std::string>& state) {
+  std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets t";
+  if (state) sql += " WHERE t.state = ?1";
+  sql += " ORDER BY t.seq";
+  auto st = db_.prepare(sql);
+  if (state) st.bind(1, *state);
+  std::vector<TicketRow> out;
+  while (st.step()) out.push_back(read_ticket(st));
+  return out;
+}
+
+std::optional<TicketRow> Store::find_ticket(std::string_view number) {
+  auto st = db_.prepare(std::string("SELECT ") + kTicketColumns +
+                        " FROM tickets t WHERE t.number = ?1 COLLATE NOCASE");
+  st.bind(1, number);
+  if (!st.step()) return std::nullopt;
+  return read_ticket(st);
+}
+
+std::vector<ThreadEntry> Store::thread(std::int64_t ticket_id) {
+  auto st = db_.prepare(
+      "SELECT id, COALESCE(message_id, ''), from_name, from_address, direction, kind, at, "
+      "subject, text, new_text FROM messages WHERE ticket_id = ?1 ORDER BY id");
+  st.bind(1, ticket_id);
+  std::vector<ThreadEntry> out;
+  while (st.step()) {
+    ThreadEntry e;
+    e.id = st.i64(0);
+    e.message_id = st.text(1);
+    e.from = {st.text(2), st.text(3)};
+    e.direction = st.text(4);
+    e.kind = st.text(5);
+    e.at = st.i64(6);
+    e.subject = st.text(7);
+    e.text = st.text(8);
+    e.new_text = st.text(9);
+    out.push_back(std::move(e));
+  }
+  auto at = db_.prepare(
+      "SELECT filename, content_type, size, content_id, inline, sha256, dropped "
+      "FROM attachments WHERE message_row = ?1 ORDER BY id");
+  for (auto& e : out) {
+    at.reset();
+    at.bind(1, e.id);
+    while (at.step()) {
+      parser::Attachment a;
+      a.filename = at.text(0);
+      a.content_type = at.text(1);
+      a.size = static_cast<std::size_t>(at.i64(2));
+      a.content_id = at.text(3);
+      a.inline_part = at.i64(4) != 0;
+      a.sha256 = at.text(5);
+      a.dropped = at.i64(6) != 0;
+      e.attachments.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
+std::vector<EventRow> Store::events(std::int64_t ticket_id) {
+  auto st =
+      db_.prepare("SELECT at, kind, actor, detail FROM events WHERE ticket_id = ?1 ORDER BY id");
+  st.bind(1, ticket_id);
+  std::vector<EventRow> out;
+  while (st.step()) out.push_back({st.i64(0), st.text(1), st.text(2), st.text(3)});
+  return out;
+}
+
+std::vector<QuarantineRow> Store::quarantined() {
+  auto st = db_.prepare(
+      "SELECT q.id, q.at, q.reason, q.detail, r.sha256, r.size FROM quarantine q "
+      "JOIN raw_mail r ON r.id = q.raw_id ORDER BY q.id");
+  std::vector<QuarantineRow> out;
+  while (st.step())
+    out.push_back({st.i64(0), st.i64(1), st.text(2), st.text(3), st.text(4), st.i64(5)});
+  return out;
+}
+
+// ---- Tx ----
+
+Tx::Tx(Store& store) : db_(store.db()) { db_.exec("BEGIN IMMEDIATE"); }
+
+Tx::~Tx() {
+  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Tx::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+std::optional<RawRef> Tx::find_raw(std::string_view sha256) {
+  auto st = db_.prepare(
+      "SELECT r.id, m.ticket_id, t.number, q.id FROM raw_mail r "
+      "LEFT JOIN messages m ON m.raw_id = r.id LEFT JOIN tickets t ON t.id = m.ticket_id "
+      "LEFT JOIN quarantine q ON q.raw_id = r.id WHERE r.sha256 = ?1 LIMIT 1");
+  st.bind(1, sha256);
+  if (!st.step()) return std::nullopt;
+  RawRef r;
+  r.raw_id = st.i64(0);
+  if (!st.is_null(1)) r.ticket_id = st.i64(1);
+  r.ticket_number = st.opt_text(2);
+  r.quarantined = !st.is_null(3);
+  return r;
+}
+
+std::vector<MessageIdRef> Tx::find_message_id(std::string_view message_id) {
+  auto st = db_.prepare(
+      "SELECT m.ticket_id, t.number, m.content_hash FROM messages m "
+      "JOIN tickets t ON t.id = m.ticket_id WHERE m.message_id = ?1 ORDER BY m.id");
+  st.bind(1, message_id);
+  std::vector<MessageIdRef> out;
+  while (st.step()) out.push_back({st.i64(0), st.text(1), st.text(2)});
+  return out;
+}
+
+std::int64_t Tx::put_raw(std::string_view sha256, std::string_view bytes, std::int64_t size,
+                         bool truncated, std::int64_t now) {
+  auto st = db_.prepare(
+      "INSERT INTO raw_mail(sha256, size, truncated, received_at, data) VALUES(?1,?2,?3,?4,?5)");
+  st.bind(1, sha256).bind(2, size).bind(3, truncated ? 1 : 0).bind(4, now).bind_blob(5, bytes);
+  st.run();
+  return db_.last_insert_id();
+}
+
+lifecycle::TicketRef Tx::create_ticket(
+    std::string_view prefix, std::int64_t first_number, std::string_view subject,
+    const Person& requester, const std::function<std::string(std::string_view)>& make_token,
+    std::int64_t now) {
+  auto q = db_.prepare("SELECT COALESCE(MAX(seq), ?1) + 1 FROM tickets");
+  q.bind(1, first_number);
+  q.step();
+  const std::int64_t seq = q.i64(0);
+  std::string number = std::string(prefix) + std::to_string(seq);
+  std::string token = make_token(number);
+  auto st = db_.prepare(
+      "INSERT INTO tickets(seq, number, token, subject, state, requester_name, "
+      "requester_address, created_at, updated_at) VALUES(?1,?2,?3,?4,'new',?5,?6,?7,?7)");
+  st.bind(1, seq).bind(2, number).bind(3, token).bind(4, subject);
+  st.bind(5, requester.name).bind(6, requester.address).bind(7, now);
+  st.run();
+  return {db_.last_insert_id(), number, "new"};
+}
+
+void Tx::add_participant(std::int64_t ticket_id, const Person& who, std::string_view role) {
+  auto st = db_.prepare(
+      "INSERT OR IGNORE INTO participants(ticket_id, address, name, role) VALUES(?1,?2,?3,?4)");
+  std::string addr = lower_address(who.address);
+  st.bind(1, ticket_id).bind(2, addr).bind(3, who.name).bind(4, role);
+  st.run();
+}
+
+std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t> raw_id,
+                             const parser::Message& msg, std::string_view direction,
+                             std::string_view kind, std::string_view content_hash,
+                             std::int64_t now) {
+  auto st = db_.prepare(
+      "INSERT INTO messages(ticket_id, raw_id, message_id, content_hash, direction, kind, "
+      "from_name, from_address, subject, sent_at, at, text, new_text, html, auto_kind) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
+  st.bind(1, ticket_id);
+  if (raw_id)
+    st.bind(2, *raw_id);
+  else
+    st.bind_null(2);
+  if (msg.keys.message_id.empty())
+    st.bind_null(3);
+  else
+    st.bind(3, msg.keys.message_id);
+  st.bind(4, content_hash).bind(5, direction).bind(6, kind);
+  st.bind(7, msg.from.name).bind(8, msg.from.address).bind(9, msg.subject);
+  if (msg.date)
+    st.bind(10, *msg.date);
+  else
+    st.bind_null(10);
+  st.bind(11, now).bind(12, msg.text).bind(13, msg.new_text).bind(14, msg.html);
+  if (msg.auto_kind == parser::AutoKind::none)
+    st.bind_null(15);
+  else
+    st.bind(15, parser::auto_kind_name(msg.auto_kind));
+  st.run();
+  const std::int64_t row = db_.last_insert_id();
+
+  auto blob = db_.prepare("INSERT OR IGNORE INTO blobs(sha256, data) VALUES(?1, ?2)");
+  auto att = db_.prepare(
+      "INSERT INTO attachments(message_row, filename, content_type, size, content_id, inline, "
+      "sha256, dropped) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+  for (const auto& a : msg.attachments) {
+    if (!a.dropped) {
+      blob.reset();
+      blob.bind(1, a.sha256).bind_blob(2, a.data);
+      blob.run();
+    }
+    att.reset();
+    att.bind(1, row).bind(2, a.filename).bind(3, a.content_type);
+    att.bind(4, static_cast<std::int64_t>(a.size)).bind(5, a.content_id);
+    att.bind(6, a.inline_part ? 1 : 0).bind(7, a.sha256).bind(8, a.dropped ? 1 : 0);
+    att.run();
+  }
+  return row;
+}
+
+void Tx::add_event(std::optional<std::int64_t> ticket_id, std::int64_t now, std::string_view kind,
+                   std::string_view actor, std::string_view detail) {
+  auto st =
+      db_.prepare("INSERT INTO events(ticket_id, at, kind, actor, detail) VALUES(?1,?2,?3,?4,?5)");
+  if (ticket_id)
+    st.bind(1, *ticket_id);
+  else
+    st.bind_null(1);
+  st.bind(2, now).bind(3, kind).bind(4, actor).bind(5, detail);
+  st.run();
+}
+
+std::int64_t Tx::quarantine(std::int64_t raw_id, std::string_view reason, std::string_view detail,
+                            std::int64_t now) {
+  auto st = db_.prepare("INSERT INTO quarantine(raw_id, at, reason, detail) VALUES(?1,?2,?3,?4)");
+  st.bind(1, raw_id).bind(2, now).bind(3, reason).bind(4, detail);
+  st.run();
+  return db_.last_insert_id();
+}
+
+void Tx::touch_ticket(std::int64_t ticket_id, std::int64_t now) {
+  auto st = db_.prepare("UPDATE tickets SET updated_at = ?2 WHERE id = ?1");
+  st.bind(1, ticket_id).bind(2, now);
+  st.run();
+}
+
+std::optional<lifecycle::TicketRef> Tx::ticket_by_token(std::string_view token) {
+  auto st = db_.prepare("SELECT id, number, state FROM tickets WHERE token = ?1");
+  const std::string lowered = lower_address(token);  // bound without a copy: must outlive step()
+  st.bind(1, lowered);
+  if (!st.step()) return std::nullopt;
+  return lifecycle::TicketRef{st.i64(0), st.text(1), st.text(2)};
+}
+
+std::optional<lifecycle::TicketRef> Tx::ticket_by_message_id(std::string_view message_id) {
+  auto st = db_.prepare(
+      "SELECT t.id, t.number, t.state FROM messages m JOIN tickets t ON t.id = m.ticket_id "
+      "WHERE m.message_id = ?1 ORDER BY m.id LIMIT 1");
+  st.bind(1, message_id);
+  if (!st.step()) return std::nullopt;
+  return lifecycle::TicketRef{st.i64(0), st.text(1), st.text(2)};
+}
+
+std::optional<lifecycle::TicketRef> Tx::ticket_by_number(std::string_view number) {
+  auto st = db_.prepare("SELECT id, number, state FROM tickets WHERE number = ?1 COLLATE NOCASE");
+  st.bind(1, number);
+  if (!st.step()) return std::nullopt;
+  return lifecycle::TicketRef{st.i64(0), st.text(1), st.text(2)};
+}
+
+bool Tx::is_participant(std::int64_t ticket_id, std::string_view address) {
+  auto st = db_.prepare("SELECT 1 FROM participants WHERE ticket_id = ?1 AND address = ?2");
+  std::string addr = lower_address(address);
+  st.bind(1, ticket_id).bind(2, addr);
+  return st.step();
+}
+
+}  // namespace ticketd::store

@@ -1,0 +1,286 @@
+// The inbound pipeline against a real SQLite file: new tickets, threading,
+// dedupe, Message-ID reuse, quarantine, locks.
+#include "daemon/ingest.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "store/store.h"
+
+using namespace ticketd;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Mail {
+  std::string from = "Karen Jones <karen@example.com>";
+  std::string to = "support@example.com";
+  std::string cc;
+  std::string subject = "Locked out after password change";
+  std::string message_id = "<k1@mail.example>";
+  std::string in_reply_to;
+  std::string references;
+  std::string body = "Hi, I changed my password and now I cannot log in.\n";
+  std::string extra;  // more header lines
+
+  std::string bytes() const {
+    std::string s;
+    if (!extra.empty()) s += extra;
+    s += "From: " + from + "\nTo: " + to + "\n";
+    if (!cc.empty()) s += "Cc: " + cc + "\n";
+    s += "Subject: " + subject + "\nDate: Tue, 24 Nov 2026 09:15:00 +0100\n";
+    if (!message_id.empty()) s += "Message-ID: " + message_id + "\n";
+    if (!in_reply_to.empty()) s += "In-Reply-To: " + in_reply_to + "\n";
+    if (!references.empty()) s += "References: " + references + "\n";
+    s += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n" + body;
+    return s;
+  }
+};
+
+class Ingest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("ticketd-ingest-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_.store.path = (dir_ / "t.db").string();
+    config_.store.busy_timeout_ms = 100;
+    config_.support.address = "support@example.com";
+    store_ = std::make_unique<store::Store>(config_.store.path, 100);
+    ingestor_ =
+        std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  }
+  void TearDown() override {
+    ingestor_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  daemon::IngestOutcome ingest(const std::string& raw) {
+    auto r = ingestor_->ingest({raw, static_cast<std::int64_t>(raw.size()), false}, now_++);
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().detail);
+    return r.value_or(daemon::IngestOutcome{});
+  }
+  std::vector<store::EventRow> events(const std::string& number) {
+    return store_->events(store_->find_ticket(number)->id);
+  }
+  static bool has_event(const std::vector<store::EventRow>& ev, const std::string& kind,
+                        const std::string& needle = "") {
+    for (const auto& e : ev)
+      if (e.kind == kind && e.detail.find(needle) != std::string::npos) return true;
+    return false;
+  }
+
+  fs::path dir_;
+  daemon::Config config_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<daemon::Ingestor> ingestor_;
+  std::int64_t now_ = 1'800'000'000;
+};
+
+TEST_F(Ingest, DurabilityPragmas) {
+  EXPECT_EQ(store_->pragma("journal_mode"), "wal");
+  EXPECT_EQ(store_->pragma("synchronous"), "2");  // FULL
+  EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
+}
+
+TEST_F(Ingest, NewMailOpensTicket) {
+  auto out = ingest(Mail{}.bytes());
+  EXPECT_EQ(out.result, daemon::IngestResult::new_ticket);
+  EXPECT_EQ(out.ticket, "TD-1001");
+  auto t = store_->find_ticket("TD-1001");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->state, "new");
+  EXPECT_EQ(t->requester.address, "karen@example.com");
+  EXPECT_EQ(t->requester.name, "Karen Jones");
+  EXPECT_EQ(t->messages, 1);
+  EXPECT_EQ(t->token.size(), 26u);
+  EXPECT_TRUE(has_event(events("TD-1001"), "created", "no thread evidence"));
+  EXPECT_EQ(ingest(Mail{.message_id = "<k2@mail.example>", .body = "other\n"}.bytes()).ticket,
+            "TD-1002");
+}
+
+TEST_F(Ingest, ReplyByInReplyTo) {
+  ingest(Mail{}.bytes());
+  auto out = ingest(Mail{.subject = "Re: Locked out",
+                         .message_id = "<k2@mail.example>",
+                         .in_reply_to = "<k1@mail.example>",
+                         .body = "More details.\n"}
+                        .bytes());
+  EXPECT_EQ(out.result, daemon::IngestResult::reply);
+  EXPECT_EQ(out.ticket, "TD-1001");
+  EXPECT_EQ(store_->find_ticket("TD-1001")->messages, 2);
+  EXPECT_TRUE(has_event(events("TD-1001"), "message_added", "In-Reply-To <k1@mail.example>"));
+}
+
+TEST_F(Ingest, ReplyByReferencesOnly) {
+  ingest(Mail{}.bytes());
+  auto out = ingest(Mail{.subject = "Re: Locked out",
+                         .message_id = "<k2@mail.example>",
+                         .references = "<old@x.example> <k1@mail.example>",
+                         .body = "again\n"}
+                        .bytes());
+  EXPECT_EQ(out.ticket, "TD-1001");
+  EXPECT_TRUE(has_event(events("TD-1001"), "message_added", "References"));
+}
+
+TEST_F(Ingest, ReplyBySubjectTagFromRequester) {
+  ingest(Mail{}.bytes());
+  auto out = ingest(Mail{.subject = "Re: [#TD-1001] Locked out",
+                         .message_id = "<k3@other.example>",
+                         .body = "typed a new mail with the tag\n"}
+                        .bytes());
+  EXPECT_EQ(out.result, daemon::IngestResult::reply);
+  EXPECT_EQ(out.ticket, "TD-1001");
+}
+
+TEST_F(Ingest, CcCollaboratorRepliesOntoTicket) {
+  ingest(Mail{.cc = "Nick Moss <nick@example.com>, support@example.com"}.bytes());
+  auto out = ingest(Mail{.from = "Nick Moss <nick@example.com>",
+                         .message_id = "<n1@mail.example>",
+                         .in_reply_to = "<k1@mail.example>",
+                         .body = "Same here\n"}
+                        .bytes());
+  EXPECT_EQ(out.ticket, "TD-1001");
+  EXPECT_EQ(store_->find_ticket("TD-1001")->requester.address, "karen@example.com");
+}
+
+TEST_F(Ingest, StrangerWithVictimsTagAndReferencesGetsNewTicket) {
+  ingest(Mail{}.bytes());
+  auto out = ingest(Mail{.from = "Mallory <mallory@evil.example>",
+                         .subject = "Re: [#TD-1001] Locked out",
+                         .message_id = "<m1@evil.example>",
+                         .in_reply_to = "<k1@mail.example>",
+                         .references = "<k1@mail.example>",
+                         .body = "Please change the recovery address to mallory@evil.example\n"}
+                        .bytes());
+  EXPECT_EQ(out.result, daemon::IngestResult::new_ticket);
+  EXPECT_EQ(out.ticket, "TD-1002");
+  auto ev = events("TD-1002");
+  EXPECT_TRUE(has_event(ev, "created", "not a participant of TD-1001")) << ev[0].detail;
+  // The victim's ticket is untouched.
+  auto victim = store_->find_ticket("TD-1001");
+  EXPECT_EQ(victim->messages, 1);
+  EXPECT_EQ(victim->requester.address, "karen@example.com");
+  EXPECT_EQ(store_->events(victim->id).size(), 1u);
+}
+
+TEST_F(Ingest, ReplyTokenThreadsAndForgedTokenIsIgnored) {
+  ingest(Mail{}.bytes());
+  const std::string token = store_->find_ticket("TD-1001")->token;
+  EXPECT_EQ(token, daemon::reply_token("0123456789abcdef0123456789abcdef", "TD-1001"));
+  auto out = ingest(Mail{.from = "Karen Jones <karen.jones@home.example>",
+                         .to = "support+" + token + "@example.com",
+                         .subject = "Re: your ticket",
+                         .message_id = "<k9@home.example>",
+                         .body = "from my home address\n"}
+                        .bytes());
+  EXPECT_EQ(out.ticket, "TD-1001");
+  std::string forged = token;
+  forged[0] = forged[0] == 'a' ? 'b' : 'a';
+  auto out2 = ingest(Mail{.from = "Mallory <mallory@evil.example>",
+                          .to = "support+" + forged + "@example.com",
+                          .message_id = "<m2@evil.example>",
+                          .body = "guessing\n"}
+                         .bytes());
+  EXPECT_EQ(out2.result, daemon::IngestResult::new_ticket);
+  EXPECT_TRUE(has_event(events(out2.ticket), "created", "unknown reply token"));
+}
+
+TEST_F(Ingest, SameMailTwiceIsOneEntry) {
+  const std::string raw = Mail{}.bytes();
+  EXPECT_EQ(ingest(raw).result, daemon::IngestResult::new_ticket);
+  auto again = ingest(raw);
+  EXPECT_EQ(again.result, daemon::IngestResult::duplicate);
+  EXPECT_EQ(again.ticket, "TD-1001");
+  EXPECT_EQ(store_->find_ticket("TD-1001")->messages, 1);
+  EXPECT_EQ(store_->list_tickets(std::nullopt).size(), 1u);
+  EXPECT_TRUE(has_event(events("TD-1001"), "duplicate"));
+}
+
+TEST_F(Ingest, SameMailByAnotherRouteIsOneEntry) {
+  ingest(Mail{}.bytes());
+  auto again = ingest(Mail{.extra = "Received: from relay2.example by mx.example\n"}.bytes());
+  EXPECT_EQ(again.result, daemon::IngestResult::duplicate);
+  EXPECT_EQ(store_->find_ticket("TD-1001")->messages, 1);
+}
+
+TEST_F(Ingest, ReusedMessageIdWithOtherContentIsKept) {
+  ingest(Mail{}.bytes());
+  auto out = ingest(Mail{.from = "Cliff Tucker <cliff@example.com>",
+                         .subject = "ERP down",
+                         .body = "The ERP is down for sales.\n"}
+                        .bytes());
+  EXPECT_NE(out.result, daemon::IngestResult::duplicate);
+  EXPECT_EQ(out.ticket, "TD-1002");
+  EXPECT_EQ(store_->find_ticket("TD-1002")->messages, 1);
+  EXPECT_TRUE(has_event(events("TD-1002"), "message_id_reused", "k1@mail.example"));
+}
+
+TEST_F(Ingest, MailWithoutSenderIsQuarantined) {
+  Mail m;
+  m.from = "undisclosed";
+  auto out = ingest(m.bytes());
+  EXPECT_EQ(out.result, daemon::IngestResult::quarantined);
+  auto q = store_->quarantined();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].reason, "no_sender");
+  EXPECT_TRUE(store_->list_tickets(std::nullopt).empty());
+  // The same bytes again: recognised, not quarantined twice.
+  EXPECT_EQ(ingest(m.bytes()).result, daemon::IngestResult::duplicate);
+  EXPECT_EQ(store_->quarantined().size(), 1u);
+}
+
+TEST_F(Ingest, GarbageIsQuarantined) {
+  auto out = ingest(std::string("\x00\x01\x02 this is not a mail", 24));
+  EXPECT_EQ(out.result, daemon::IngestResult::quarantined);
+  EXPECT_EQ(store_->quarantined().at(0).reason, "no_headers");
+}
+
+TEST_F(Ingest, OversizedMailIsQuarantinedNotParsed) {
+  config_.limits.max_message_bytes = 2048;
+  std::string raw = Mail{.body = std::string(4096, 'x') + "\n"}.bytes();
+  auto out = ingest(raw);
+  EXPECT_EQ(out.result, daemon::IngestResult::quarantined);
+  auto q = store_->quarantined();
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].reason, "too_big");
+  EXPECT_EQ(q[0].size, static_cast<std::int64_t>(raw.size()));
+}
+
+TEST_F(Ingest, LockedDatabaseIsTemporaryAndNothingIsWritten) {
+  store::Db other(config_.store.path, 0);
+  other.exec("BEGIN IMMEDIATE");
+  const std::string raw = Mail{}.bytes();
+  auto r = ingestor_->ingest({raw, static_cast<std::int64_t>(raw.size()), false}, now_);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(r.error().temporary);
+  other.exec("ROLLBACK");
+  EXPECT_TRUE(store_->list_tickets(std::nullopt).empty());
+  // Retried later (as the MTA does), the mail is stored.
+  EXPECT_EQ(ingest(raw).result, daemon::IngestResult::new_ticket);
+}
+
+TEST_F(Ingest, AttachmentsAreStoredWithHash) {
+  std::string raw =
+      "From: Alex Kamal <alex@example.com>\nTo: support@example.com\nSubject: Camera dead\n"
+      "Message-ID: <a1@example.com>\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n"
+      "Camera shows a black screen.\n--XX\nContent-Type: application/octet-stream; "
+      "name=\"log.txt\"\n"
+      "Content-Transfer-Encoding: base64\n\naGVsbG8=\n--XX--\n";
+  ingest(raw);
+  auto t = store_->find_ticket("TD-1001");
+  auto thread = store_->thread(t->id);
+  ASSERT_EQ(thread.size(), 1u);
+  ASSERT_EQ(thread[0].attachments.size(), 1u);
+  EXPECT_EQ(thread[0].attachments[0].filename, "log.txt");
+  EXPECT_EQ(thread[0].attachments[0].size, 5u);
+  EXPECT_EQ(thread[0].attachments[0].sha256,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+}
+
+}  // namespace
