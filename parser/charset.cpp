@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -344,6 +345,63 @@ void drop_nuls(std::string& out, std::size_t start, Defects& defects) {
 
 }  // namespace
 
+std::string_view guess_cjk_charset(std::string_view in) {
+  // Byte-structure scoring, no dictionaries: Chinese and Japanese text is almost all double-byte
+  // characters from a few common rows, while latin-1 text has single high bytes
+  // between ASCII letters. A candidate wins when >= 80 % of its characters fall
+  // into its common rows (and at least two do).
+  struct Score {
+    std::size_t common = 0, other = 0;
+  };
+  // EUC-KR is left out: its hangul rows (0xb0-0xc8) are GB2312 hanzi rows too,
+  // and byte structure alone cannot tell them apart.
+  Score gb, sjis;
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const std::size_t n = in.size();
+  auto in_range = [](unsigned c, unsigned lo, unsigned hi) { return c >= lo && c <= hi; };
+  // GBK / GB18030 two-byte structure; common: GB2312 hanzi rows and punctuation.
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = p[i];
+    const unsigned t = i + 1 < n ? p[i + 1] : 0;
+    if (c < 0x80) {
+      ++i;
+    } else if (in_range(c, 0x81, 0xfe) && in_range(t, 0x40, 0xfe) && t != 0x7f) {
+      const bool common = (in_range(c, 0xb0, 0xf7) || in_range(c, 0xa1, 0xa3)) && t >= 0xa1;
+      ++(common ? gb.common : gb.other);
+      i += 2;
+    } else {
+      ++gb.other, ++i;
+    }
+  }
+  // Shift_JIS / CP932; common: symbols, kana (0x81-0x84) and level-1 kanji (0x88-0x9f).
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = p[i];
+    const unsigned t = i + 1 < n ? p[i + 1] : 0;
+    if (c < 0x80) {
+      ++i;
+    } else if ((in_range(c, 0x81, 0x9f) || in_range(c, 0xe0, 0xfc)) &&
+               (in_range(t, 0x40, 0x7e) || in_range(t, 0x80, 0xfc))) {
+      const bool common = in_range(c, 0x81, 0x84) || in_range(c, 0x88, 0x9f);
+      ++(common ? sjis.common : sjis.other);
+      i += 2;
+    } else {
+      ++sjis.other, ++i;  // half-width katakana and junk
+    }
+  }
+  std::string_view best;
+  double best_score = 0.8;
+  for (auto [score, name] : {std::pair{gb, "gb18030"}, std::pair{sjis, "cp932"}}) {
+    if (score.common < 2) continue;
+    const double r =
+        static_cast<double>(score.common) / static_cast<double>(score.common + score.other);
+    if (r > best_score || (best.empty() && r >= best_score)) {
+      best = name;
+      best_score = r;
+    }
+  }
+  return best;
+}
+
 bool is_valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
@@ -396,6 +454,40 @@ bool append_repaired_utf8(std::string_view in, std::string& out) {
   return replaced;
 }
 
+namespace {
+
+// UTF-8 text with stray bytes: a single invalid byte is read as windows-1252
+// (Outlook pastes latin-1 "=EE" into UTF-8 HTML; 0x92 is a cp1252 apostrophe),
+// a cut-off multibyte sequence becomes U+FFFD.
+void append_utf8_mixed(std::string_view in, std::string& out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const std::size_t n = in.size();
+  out.reserve(out.size() + n + 16);
+  std::size_t run = 0, i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t prefix;
+    const std::size_t len = utf8_sequence(p + i, n - i, prefix);
+    if (len) {
+      i += len;
+      continue;
+    }
+    out.append(in.data() + run, i - run);
+    if (prefix == 1)
+      append_cp1252_byte(p[i], out);
+    else
+      out.append(kReplacement);
+    i += prefix;
+    run = i;
+  }
+  out.append(in.data() + run, n - run);
+}
+
+}  // namespace
+
 struct CharsetConverter::Impl {
   // A mail names a handful of charsets; the cap bounds what a hostile mail with
   // thousands of distinct labels can make us keep open.
@@ -429,18 +521,53 @@ struct CharsetConverter::Impl {
   }
 
   void convert(Entry& e, std::string_view in, std::string& out, Defects& defects);
+
+  // Converts with the (cached) entry for a normalised label.
+  void convert_label(const std::string& label, std::string_view in, std::string& out,
+                     Defects& defects) {
+    if (auto it = cache.find(label); it != cache.end()) {
+      convert(it->second, in, out, defects);
+      return;
+    }
+    Entry e = resolve(label);
+    check_known(e);
+    if (cache.size() < kMaxCached) {
+      // References into an unordered_map survive rehashing, so a nested
+      // convert_label (the CJK guess) cannot invalidate this one.
+      convert(cache.emplace(label, std::move(e)).first->second, in, out, defects);
+    } else {
+      convert(e, in, out, defects);
+      close(e);
+    }
+  }
 };
 
 void CharsetConverter::Impl::convert(Entry& e, std::string_view in, std::string& out,
                                      Defects& defects) {
   const bool ascii = is_ascii(in);
-  auto utf8_else_cp1252 = [&](DefectKind kind) {
-    if (ascii || is_valid_utf8(in)) {
-      out.append(in);
-    } else {
-      add_defect(defects, kind, e.label);
-      append_cp1252(in, out);
+  // No usable label: UTF-8 if valid, else a CJK guess, else windows-1252.
+  // `kind` is recorded when a fallback decides (not for unknown labels, whose
+  // unknown_charset defect already says so).
+  auto utf8_else_guess = [&](std::optional<DefectKind> kind) {
+    if (ascii) {
+      // iPhone Mail sends ISO-2022-JP text with "Content-Type: text/plain;" and no charset.
+      if (in.find("\x1b$B") != std::string_view::npos ||
+          in.find("\x1b$@") != std::string_view::npos)
+        convert_label("iso-2022-jp", in, out, defects);
+      else
+        out.append(in);
+      return;
     }
+    if (is_valid_utf8(in)) {
+      out.append(in);
+      return;
+    }
+    if (kind) add_defect(defects, *kind, e.label);
+    // Foxmail and old Japanese mailers send raw GBK / Shift_JIS without a label.
+    if (std::string_view guess = guess_cjk_charset(in); !guess.empty())
+      convert_label(std::string(guess), in, out, defects);
+    else
+      append_cp1252(in, out);
   };
   switch (e.family) {
     case Family::utf8:
@@ -448,12 +575,12 @@ void CharsetConverter::Impl::convert(Entry& e, std::string_view in, std::string&
         out.append(in);
       } else {
         add_defect(defects, DefectKind::invalid_utf8, e.label);
-        append_repaired_utf8(in, out);
+        append_utf8_mixed(in, out);
       }
       return;
     case Family::undeclared:
     case Family::unknown8bit:
-      utf8_else_cp1252(DefectKind::undeclared_8bit);
+      utf8_else_guess(DefectKind::undeclared_8bit);
       return;
     case Family::cp1252:
       if (ascii)
@@ -467,10 +594,7 @@ void CharsetConverter::Impl::convert(Entry& e, std::string_view in, std::string&
   if (e.unknown) {
     // The unknown_charset defect already says a fallback was used.
     add_defect(defects, DefectKind::unknown_charset, e.label);
-    if (ascii || is_valid_utf8(in))
-      out.append(in);
-    else
-      append_cp1252(in, out);
+    utf8_else_guess(std::nullopt);
     return;
   }
   if (ascii && e.ascii_compatible) {
@@ -514,21 +638,7 @@ CharsetConverter::~CharsetConverter() = default;
 void CharsetConverter::to_utf8(std::string_view charset, std::string_view in, std::string& out,
                                Defects& defects) {
   const std::size_t start = out.size();
-  std::string label = normalise_label(charset);
-  auto it = impl_->cache.find(label);
-  if (it != impl_->cache.end()) {
-    impl_->convert(it->second, in, out, defects);
-  } else if (impl_->cache.size() < Impl::kMaxCached) {
-    Entry e = resolve(label);
-    Impl::check_known(e);
-    auto [pos, inserted] = impl_->cache.emplace(label, std::move(e));
-    impl_->convert(pos->second, in, out, defects);
-  } else {
-    Entry e = resolve(label);
-    Impl::check_known(e);
-    impl_->convert(e, in, out, defects);
-    Impl::close(e);
-  }
+  impl_->convert_label(normalise_label(charset), in, out, defects);
   drop_nuls(out, start, defects);
   // A byte order mark carries no text (Notepad and UTF-16 senders add one).
   if (std::string_view(out).substr(start).starts_with("\xEF\xBB\xBF")) out.erase(start, 3);

@@ -22,14 +22,15 @@ class CharsetConverter {
 
   // Appends the UTF-8 form of `in` (declared as `charset`, may be empty) to `out`.
   // Fallbacks, each recorded in `defects` when used:
-  //  - empty/us-ascii with 8-bit bytes: valid UTF-8 kept, else windows-1252;
-  //  - unknown-8bit / unknown labels: UTF-8 if valid, else windows-1252;
+  //  - empty/us-ascii with 8-bit bytes: valid UTF-8 kept, else the charset
+  //    guess_cjk_charset() names, else windows-1252;
+  //  - unknown-8bit / unknown labels: the same;
   //  - iso-8859-1 / latin1 is read as windows-1252 (a superset in the 0x80-0x9f range);
   //  - gb2312 / gbk / iso-gb2312 are read as GB18030;
   //  - bytes invalid in the declared charset: UTF-8 if valid, else windows-1252;
-  //  - remaining invalid UTF-8 is repaired with U+FFFD; NUL bytes are dropped.
-  void to_utf8(std::string_view charset, std::string_view in, std::string& out,
-               Defects& defects);
+  //  - under a UTF-8 label a single stray byte is read as windows-1252, a
+  //    truncated multibyte sequence becomes U+FFFD; NUL bytes are dropped.
+  void to_utf8(std::string_view charset, std::string_view in, std::string& out, Defects& defects);
 
   std::string to_utf8(std::string_view charset, std::string_view in, Defects& defects) {
     std::string out;
@@ -41,6 +42,12 @@ class CharsetConverter {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Guesses the charset of 8-bit text that is not UTF-8 and has no usable label:
+// "gb18030" or "cp932" when its byte pairs look like common Chinese or
+// Japanese text, else empty (callers then use windows-1252).
+// Heuristic on byte structure only; to_utf8 applies it to unlabelled input.
+std::string_view guess_cjk_charset(std::string_view in);
 
 bool is_valid_utf8(std::string_view s);
 // Appends `in` to `out` with every invalid UTF-8 sequence replaced by U+FFFD.

@@ -141,19 +141,40 @@ Piece literal_piece(std::string_view text) {
   return p;
 }
 
+// Labels under which raw 8-bit header bytes cannot be meant: single-byte
+// Western sets (a SpamAssassin wrapper says iso-8859-1 over a GB2312 subject)
+// and 7-bit ISO-2022 (a Japanese mail declares iso-2022-jp, its Subject is raw
+// Shift_JIS).
+bool weak_fallback(std::string_view label) {
+  const std::string l = lower_copy(trim_view(label));
+  for (std::string_view prefix : {"iso-8859", "iso8859", "iso_8859", "windows-125", "cp125",
+                                  "latin", "us-ascii", "ascii", "iso-2022", "utf-7"})
+    if (l.starts_with(prefix)) return true;
+  return false;
+}
+
 void append_literal(std::string_view lit, CharsetConverter& conv, Defects& defects,
                     std::string_view fallback_charset, std::string& out) {
-  if (!has_8bit(lit) || is_valid_utf8(lit)) {
+  if (!has_8bit(lit)) {
+    // Raw ISO-2022-JP (7-bit, but not text) in a Subject without encoded words.
+    if (lit.find('\x1b') != std::string_view::npos)
+      conv.to_utf8({}, lit, out, defects);
+    else
+      out.append(lit);
+    return;
+  }
+  if (is_valid_utf8(lit)) {
     out.append(lit);
     return;
   }
-  // Raw 8-bit header text (old Foxmail, Japanese mailers): the body's charset
-  // is the best guess, then windows-1252.
-  if (!fallback_charset.empty()) {
+  // Raw 8-bit header text (Foxmail, Japanese mailers): the body's charset is
+  // the best guess unless the bytes clearly are CJK and the label cannot be.
+  if (fallback_charset.empty() ||
+      (weak_fallback(fallback_charset) && !guess_cjk_charset(lit).empty())) {
+    conv.to_utf8({}, lit, out, defects);  // UTF-8 / CJK guess / windows-1252
+  } else {
     add_defect(defects, DefectKind::undeclared_8bit, fallback_charset);
     conv.to_utf8(fallback_charset, lit, out, defects);
-  } else {
-    conv.to_utf8({}, lit, out, defects);
   }
 }
 
@@ -306,7 +327,8 @@ std::string decode_header_text(std::string_view raw, CharsetConverter& conv, Def
     EncodedWord w;
     const WordStatus st = parse_encoded_word(u, p, w, next_end);
     if (st != WordStatus::ok) {
-      if (st == WordStatus::broken) add_defect(defects, DefectKind::bad_encoded_word, u.substr(p));
+      if (st == WordStatus::broken)
+        add_defect(defects, DefectKind::bad_encoded_word, std::string_view(u).substr(p, 60));
       i = p + 2;
       continue;
     }

@@ -281,3 +281,26 @@ INSTANTIATE_TEST_SUITE_P(Cases, DateTest, ::testing::ValuesIn(kDateCases),
 
 }  // namespace
 }  // namespace ticketd::parser
+
+// Corpus-style senders (Zammad mail035 / mail071 shapes, our own text).
+TEST(AddressListRegression, QuotedWholeAddressIsTheAddress) {
+  ticketd::parser::CharsetConverter conv;
+  ticketd::parser::Defects defects;
+  auto list =
+      ticketd::parser::parse_address_list("\"loans7@offers.example.com\"", conv, defects, 100);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].address, "loans7@offers.example.com");
+}
+
+TEST(AddressListRegression, UnquotedSpacesInLocalPartAreQuoted) {
+  ticketd::parser::CharsetConverter conv;
+  ticketd::parser::Defects defects;
+  auto list = ticketd::parser::parse_address_list("\"past\" <big  secret plan@Example.com>", conv,
+                                                  defects, 100);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].address, "\"big secret plan\"@example.com");
+  EXPECT_EQ(list[0].name, "past");
+  auto spaced = ticketd::parser::parse_address_list("john @ example.com", conv, defects, 100);
+  ASSERT_EQ(spaced.size(), 1u);
+  EXPECT_EQ(spaced[0].address, "john@example.com");
+}

@@ -66,13 +66,16 @@ const ConvCase kConvCases[] = {
      "Grüße €", std::nullopt},
     {"utf16le", "UTF-16LE", "H\0i\0\xAC\x20"sv, "Hi€", std::nullopt},
     {"truncated_utf8", "utf-8", "ab\xE2\x82", "ab\xEF\xBF\xBD", DefectKind::invalid_utf8},
-    {"utf8_lone_continuation", "utf-8", "a\x80z", "a\xEF\xBF\xBDz", DefectKind::invalid_utf8},
+    {"utf8_stray_byte_is_cp1252", "utf-8", "li\xEE ed \x92s", "liî ed ’s",
+     DefectKind::invalid_utf8},
+    {"utf8_truncated_mid_text", "utf-8", "a\xE2\x82z", "a\xEF\xBF\xBDz", DefectKind::invalid_utf8},
     {"unknown_charset_utf8", "x-klingon", "\xC3\xA9", "é", DefectKind::unknown_charset},
     {"unknown_charset_cp1252", "x-klingon", "\xE9", "é", DefectKind::unknown_charset},
     {"mislabelled_utf8", "iso-8859-8", "caf\xC3\xA9", "café", DefectKind::charset_mismatch},
     {"invalid_byte_read_as_cp1252", "iso-8859-8", "\xE0\xD0", "אÐ", DefectKind::charset_mismatch},
     {"nul_dropped", "utf-8", "a\0b"sv, "ab", DefectKind::nul_byte},
     {"nul_dropped_from_utf16", "utf-16le", "a\0\0\0b\0"sv, "ab", DefectKind::nul_byte},
+    {"unlabelled_iso_2022_jp", "", "\x1B$B%a%k%^%,2r=|\x1B(B", "メルマガ解除", std::nullopt},
     {"bom_dropped", "utf-8", "\xEF\xBB\xBFhi", "hi", std::nullopt},
 };
 
@@ -116,14 +119,8 @@ TEST(CharsetConverter, CachedDescriptorIsResetBetweenCalls) {
 TEST(CharsetConverter, OneDefectPerKindPerCall) {
   CharsetConverter conv;
   Defects defects;
-  EXPECT_EQ(conv.to_utf8("utf-8",
-                         "\xFF"
-                         "a\xFF"
-                         "b\xFF\0\0"sv,
-                         defects),
-            "\xEF\xBF\xBD"
-            "a\xEF\xBF\xBD"
-            "b\xEF\xBF\xBD");
+  EXPECT_EQ(conv.to_utf8("utf-8", "\xE2\x82-\xE2\x82-\xFF\0\0"sv, defects),
+            "\xEF\xBF\xBD-\xEF\xBF\xBD-ÿ");
   EXPECT_EQ(count_kind(defects, DefectKind::invalid_utf8), 1u);
   EXPECT_EQ(count_kind(defects, DefectKind::nul_byte), 1u);
 }
@@ -193,6 +190,54 @@ TEST(AppendRepairedUtf8, OneReplacementPerMaximalSubpart) {
   std::string out;
   EXPECT_TRUE(append_repaired_utf8("a\xF0\x9F\x98z\xE2\x82\xAC", out));
   EXPECT_EQ(out, "a\xEF\xBF\xBDz€");
+}
+
+}  // namespace
+}  // namespace ticketd::parser
+
+namespace ticketd::parser {
+namespace {
+
+struct GuessCase {
+  const char* name;
+  std::string_view in;
+  std::string_view want;  // empty: no CJK guess
+};
+
+void PrintTo(const GuessCase& c, std::ostream* os) { *os << c.name; }
+
+const GuessCase kGuessCases[] = {
+    // "转发：整体提升企业服务水平" in GB2312 (Foxmail, raw Subject).
+    {"gb2312_subject",
+     "\xD7\xAA\xB7\xA2\xA3\xBA\xD5\xFB\xCC\xE5\xCC\xE1\xC9\xFD\xC6\xF3\xD2\xB5\xB7\xFE\xCE\xF1"
+     "\xCB\xAE\xC6\xBD",
+     "gb18030"},
+    {"shift_jis_subject", "\x83\x63\x81\x5B\x83\x8B", "cp932"},
+    {"latin1_words",
+     "Gr\xFC\xDF"
+     "e aus K\xF6ln, caf\xE9 na\xEFve",
+     ""},
+    {"cp1252_quotes", "\x93Hallo\x94 \x96 sagte er", ""},
+    {"single_pair_is_too_little", "\xC4\xE4nestys", ""},
+    {"ascii", "plain", ""},
+};
+
+class GuessTest : public testing::TestWithParam<GuessCase> {};
+
+TEST_P(GuessTest, Guesses) { EXPECT_EQ(guess_cjk_charset(GetParam().in), GetParam().want); }
+
+INSTANTIATE_TEST_SUITE_P(Charset, GuessTest, testing::ValuesIn(kGuessCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(CharsetConverter, UnlabelledGbkBodyIsGuessed) {
+  CharsetConverter conv;
+  Defects defects;
+  // "机房环境法规" followed by ASCII, no charset (mail whose headers ended early).
+  EXPECT_EQ(conv.to_utf8("", "\xBB\xFA\xB7\xBF\xBB\xB7\xBE\xB3\xB7\xA8\xB9\xE6\r\nMessage-ID: <x>",
+                         defects),
+            "机房环境法规\r\nMessage-ID: <x>");
+  ASSERT_EQ(defects.size(), 1u);
+  EXPECT_EQ(defects[0].kind, DefectKind::undeclared_8bit);
 }
 
 }  // namespace

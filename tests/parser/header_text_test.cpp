@@ -113,6 +113,7 @@ const HeaderCase kHeaderCases[] = {
      DefectKind::bad_encoded_word},
     {"question_mark_text_not_a_word", "Is 1+1=? Two", "Is 1+1=? Two", std::nullopt},
     {"unknown_charset_word", "=?x-klingon?Q?caf=C3=A9?=", "café", DefectKind::unknown_charset},
+    {"raw_iso_2022_jp", "Re: \x1B$B%a%k%^%,2r=|\x1B(B", "Re: メルマガ解除", std::nullopt},
     {"raw_utf8",
      "Gr\xC3\xBC\xC3\x9F"
      "e",
