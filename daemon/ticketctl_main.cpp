@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
   CLI::App app{"ticketctl — inspect ticketd's tickets, threads, events and quarantine"};
   app.set_version_flag("--version", std::string("ticketctl ") + TICKETD_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // --config is accepted before or after the subcommand
   std::string config_path;
   app.add_option("-c,--config", config_path, "Config file (TOML); not needed for parse");
 

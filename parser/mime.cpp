@@ -136,8 +136,16 @@ HeaderBlock split_header_block(std::string_view part, const ParseLimits& limits,
 std::string unfold(std::string_view value) {
   std::string out;
   out.reserve(value.size());
-  for (char c : value)
-    if (c != '\r' && c != '\n') out.push_back(c);
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    const std::size_t brk = value.find_first_of("\r\n", pos);
+    if (brk == std::string_view::npos) {
+      out.append(value.substr(pos));
+      break;
+    }
+    out.append(value.substr(pos, brk - pos));
+    pos = brk + 1;
+  }
   return out;
 }
 

@@ -50,6 +50,22 @@ struct PartInfo {
   bool is_attachment_disposition() const { return disposition == "attachment"; }
 };
 
+// Text is stored with LF line ends: CRLF (the wire form) and a bare CR (old
+// Mac mailers; QP-encoded CRs in some web forms) both become LF. In place, linear.
+void normalize_newlines(std::string& s) {
+  if (s.find('\r') == std::string::npos) return;
+  std::size_t w = 0;
+  for (std::size_t r = 0; r < s.size(); ++r) {
+    if (s[r] == '\r') {
+      if (r + 1 < s.size() && s[r + 1] == '\n') continue;  // the LF follows
+      s[w++] = '\n';
+    } else {
+      s[w++] = s[r];
+    }
+  }
+  s.resize(w);
+}
+
 enum class Mode {
   body,       // text leaves become the body
   html_only,  // inside a non-chosen alternative: HTML is kept as the html copy
@@ -58,7 +74,8 @@ enum class Mode {
 
 class Walker {
  public:
-  Walker(Message& msg, const ParseLimits& limits) : msg_(msg), limits_(limits) {}
+  Walker(Message& msg, const ParseLimits& limits, CharsetConverter& conv)
+      : msg_(msg), limits_(limits), conv_(conv) {}
 
   PartInfo part_info(const HeaderBlock& hb, std::string_view default_type) {
     PartInfo info;
@@ -350,6 +367,7 @@ class Walker {
     }
     if (!msg_.html && html_alt_) msg_.html = std::move(html_alt_);
     if (pieces_.empty() && msg_.html) text = html_to_text(*msg_.html);
+    normalize_newlines(text);
     msg_.text = std::move(text);
     msg_.new_text = strip_quoted_reply(msg_.text);
   }
@@ -360,7 +378,7 @@ class Walker {
  private:
   Message& msg_;
   const ParseLimits& limits_;
-  CharsetConverter conv_;
+  CharsetConverter& conv_;
   std::size_t part_count_ = 0;
   std::vector<std::string> pieces_;
   std::vector<std::size_t> html_pieces_;
@@ -456,7 +474,10 @@ void parse_impl(std::string_view raw, const ParseLimits& limits, Message& msg) {
     msg.defects.push_back({DefectKind::mbox_from_line, {}});
   }
   HeaderBlock hb = split_header_block(raw, limits, msg.defects);
-  Walker walker(msg, limits);
+  // One converter per thread: iconv descriptors are opened once per charset
+  // and reused by every later mail (iconv_open costs more than a small mail).
+  thread_local CharsetConverter converter;
+  Walker walker(msg, limits, converter);
   CharsetConverter& conv = walker.conv();
 
   for (const auto& f : hb.fields) msg.headers.emplace_back(std::string(f.name), unfold(f.value));
@@ -472,7 +493,17 @@ void parse_impl(std::string_view raw, const ParseLimits& limits, Message& msg) {
 
   auto from = addresses_of(hb, "From", conv, msg, limits);
   if (from.empty()) from = addresses_of(hb, "Sender", conv, msg, limits);
-  if (!from.empty()) msg.from = std::move(from.front());
+  // Spam tools write a junk or empty first sender ("From: [??????]" in one
+  // header and the real one in a second; "\"x\" <>, y@z"): the first usable
+  // address wins.
+  auto usable = std::find_if(from.begin(), from.end(), [](const Address& a) {
+    return a.address.find('@') != std::string::npos;
+  });
+  if (usable != from.end()) {
+    msg.from = std::move(*usable);
+  } else if (!from.empty()) {
+    msg.from = std::move(from.front());
+  }
   msg.to = addresses_of(hb, "To", conv, msg, limits);
   msg.cc = addresses_of(hb, "Cc", conv, msg, limits);
   msg.reply_to = addresses_of(hb, "Reply-To", conv, msg, limits);

@@ -235,7 +235,8 @@ TEST_F(Ingest, MailWithoutSenderIsQuarantined) {
 }
 
 TEST_F(Ingest, GarbageIsQuarantined) {
-  auto out = ingest(std::string("\x00\x01\x02 this is not a mail", 24));
+  static constexpr char kGarbage[] = "\x00\x01\x02 this is not a mail";
+  auto out = ingest(std::string(kGarbage, sizeof kGarbage - 1));
   EXPECT_EQ(out.result, daemon::IngestResult::quarantined);
   EXPECT_EQ(store_->quarantined().at(0).reason, "no_headers");
 }

@@ -107,7 +107,7 @@ mail("latin1_label_cp1252_quotes",
 mail("undeclared_utf8", None, {
     "subject": "Umlaute ohne Zeichensatz",
     "text": "Grüße aus Köln — danke für die schnelle Hilfe!",
-    "defect_kinds_include": ["undeclared_8bit"],
+    # Valid UTF-8 without a label is taken as UTF-8 silently (no defect).
 }, raw=(hdr("Umlaute ohne Zeichensatz", msgid="<u8-1@example.de>") +
         "\nGrüße aus Köln — danke für die schnelle Hilfe!\n").encode("utf-8"))
 
@@ -138,6 +138,15 @@ mail("iso2022jp", None, {
         "MIME-Version: 1.0\nContent-Type: text/plain; charset=ISO-2022-JP\n"
         "Content-Transfer-Encoding: 7bit\n\n").encode() +
     jp_body.encode("iso-2022-jp") + b"\n")
+
+mail("iso2022jp_no_charset", None, {
+    # iPhone Mail sends ISO-2022-JP text with "Content-Type: text/plain;" and
+    # no charset parameter (7-bit escape sequences, so no 8-bit defect).
+    "text": jp_body,
+}, raw=(hdr("Meeting", msgid="<jp-2@example.jp>") +
+        "MIME-Version: 1.0\nContent-Type: text/plain;\n"
+        "Content-Transfer-Encoding: 7bit\n\n").encode() +
+    jp_body.encode("iso-2022-jp") + b"\n", crlf=True)
 
 gbk_text = "內應力產生与注塑工艺条件之间的关系"   # 內 應 產 are GBK, not GB2312
 mail("gb2312_label_gbk_bytes", None, {

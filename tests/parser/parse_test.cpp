@@ -29,7 +29,7 @@ TEST(Parse, PlainTextAndHeaders) {
   ASSERT_EQ(m.cc.size(), 1u);
   EXPECT_EQ(m.cc[0].name, "Moss, Nick");
   EXPECT_EQ(m.keys.message_id, "m1@example.com");
-  EXPECT_EQ(m.text, "Hello\r\n");
+  EXPECT_EQ(m.text, "Hello\n");  // stored with LF line ends
   EXPECT_FALSE(m.html.has_value());
   EXPECT_EQ(m.auto_kind, AutoKind::none);
 }
@@ -228,7 +228,7 @@ TEST(Parse, HugeHeaderIsCapped) {
   Message m = parse_message(head() + big + "Subject2: x\r\n\r\nbody\r\n");
   EXPECT_TRUE(has_defect(m, DefectKind::header_too_big));
   EXPECT_EQ(m.from.address, "karen@example.com");
-  EXPECT_EQ(m.text, "body\r\n");
+  EXPECT_EQ(m.text, "body\n");
 }
 
 TEST(Parse, AttachmentOverCapIsDroppedButRecorded) {
