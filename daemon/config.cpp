@@ -6,6 +6,8 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -70,6 +72,20 @@ std::string resolve(const std::string& config_file, const std::string& p) {
   return (fs::absolute(config_file).parent_path() / p).lexically_normal().string();
 }
 
+// "table.key" for a key toml++ names without its table: the last [table]
+// header above `line` in the file.
+std::string key_path_at(const std::string& file, std::size_t line, const std::string& key) {
+  std::ifstream in(file);
+  std::string text, table;
+  for (std::size_t n = 1; n < line && std::getline(in, text); ++n) {
+    const auto open = text.find_first_not_of(" \t");
+    if (open == std::string::npos || text[open] != '[') continue;
+    const auto close = text.find(']', open);
+    if (close != std::string::npos) table = text.substr(open + 1, close - open - 1);
+  }
+  return table.empty() || key.find('.') != std::string::npos ? key : table + "." + key;
+}
+
 }  // namespace
 
 Config load_config(const std::string& path) {
@@ -83,7 +99,16 @@ Config load_config(const std::string& path) {
       root = toml::parse(in, path);
     } catch (const toml::parse_error& e) {
       std::ostringstream o;
-      o << path << ":" << e.source().begin.line << ": (syntax): " << e.description();
+      const std::string desc(e.description());
+      const auto line = e.source().begin.line;
+      const auto redefine = desc.find("cannot redefine existing");
+      const auto q1 = desc.find('\'', redefine), q2 = desc.rfind('\'');
+      if (redefine != std::string::npos && q1 != std::string::npos && q2 > q1) {
+        o << path << ":" << line << ": "
+          << key_path_at(path, line, desc.substr(q1 + 1, q2 - q1 - 1)) << ": duplicate key";
+      } else {
+        o << path << ":" << line << ": (syntax): " << desc;
+      }
       throw ConfigError(o.str());
     }
   }

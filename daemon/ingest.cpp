@@ -60,6 +60,34 @@ std::string quarantine_reason(const parser::Message& m, std::string& detail) {
   return {};
 }
 
+// A new ticket's subject without ticket tags of ours ("Re: [#TD-1001] x" from
+// someone whose evidence was refused): the new ticket gets its own tag, and a
+// stale one would mislead people and mail clients.
+std::string ticket_subject(std::string_view subject, std::string_view prefix) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < subject.size()) {
+    const std::size_t open = subject.find("[#", pos);
+    const std::size_t close = open == std::string_view::npos ? open : subject.find(']', open + 2);
+    if (close == std::string_view::npos) {
+      out.append(subject.substr(pos));
+      break;
+    }
+    std::string_view tag = subject.substr(open + 2, close - open - 2);
+    out.append(subject.substr(pos, open - pos));
+    if (!tag.starts_with(prefix) || tag.size() == prefix.size())
+      out.append(subject.substr(open, close + 1 - open));
+    pos = close + 1;
+  }
+  std::string clean;
+  for (char c : out) {
+    if (c == ' ' && (clean.empty() || clean.back() == ' ')) continue;
+    clean.push_back(c);
+  }
+  while (!clean.empty() && clean.back() == ' ') clean.pop_back();
+  return clean.empty() ? std::string("(no subject)") : clean;
+}
+
 std::string actor_of(const parser::Message& m) {
   return m.from.address.empty() ? std::string("unknown") : m.from.address;
 }
@@ -187,7 +215,7 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
                    lifecycle::describe_refused(d.refused));
   } else {
     const store::Person requester{msg.from.name, store::lower_address(msg.from.address)};
-    std::string subject = msg.subject.empty() ? "(no subject)" : msg.subject;
+    const std::string subject = ticket_subject(msg.subject, config_.tickets.prefix);
     auto t = tx.create_ticket(
         config_.tickets.prefix, config_.tickets.first_number, subject, requester,
         [&](std::string_view number) { return reply_token(secret_, number); }, now);

@@ -70,12 +70,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-void add_defect(Defects& defects, DefectKind kind, std::string_view detail) {
-  // Keep details short: never the whole (possibly huge) input.
-  constexpr std::size_t kMaxDetail = 80;
-  defects.push_back({kind, std::string(detail.substr(0, kMaxDetail))});
-}
-
 // Index just past the quoted string starting at `i` (s[i] == '"'); s.size() if
 // it is never closed.
 std::size_t skip_quoted(std::string_view s, std::size_t i) {

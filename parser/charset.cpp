@@ -13,14 +13,6 @@
 namespace ticketd::parser {
 namespace {
 
-void add_defect(Defects& defects, DefectKind kind, std::string_view detail) {
-  // One defect of a kind is enough to name the problem; a mail with a thousand
-  // broken headers must not produce a thousand entries.
-  for (const auto& d : defects)
-    if (d.kind == kind) return;
-  defects.push_back({kind, std::string(detail.substr(0, 60))});
-}
-
 constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
 
 bool is_ascii(std::string_view s) {

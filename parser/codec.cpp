@@ -7,12 +7,6 @@
 namespace ticketd::parser {
 namespace {
 
-void add_defect(Defects& defects, DefectKind kind, std::string_view detail) {
-  for (const auto& d : defects)
-    if (d.kind == kind) return;
-  defects.push_back({kind, std::string(detail.substr(0, 60))});
-}
-
 constexpr std::uint8_t kB64Skip = 0x40;  // whitespace: ignored silently
 constexpr std::uint8_t kB64Pad = 0x41;   // '='
 constexpr std::uint8_t kB64Bad = 0x42;   // anything else: ignored with a defect

@@ -13,12 +13,6 @@
 namespace ticketd::parser {
 namespace {
 
-void add_defect(Defects& defects, DefectKind kind, std::string_view detail) {
-  for (const auto& d : defects)
-    if (d.kind == kind) return;
-  defects.push_back({kind, std::string(detail.substr(0, 60))});
-}
-
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }

@@ -76,6 +76,12 @@ std::string_view auto_kind_name(AutoKind kind) {
   return "unknown";
 }
 
+void add_defect(Defects& defects, DefectKind kind, std::string_view detail) {
+  for (const auto& d : defects)
+    if (d.kind == kind) return;
+  defects.push_back({kind, std::string(detail.substr(0, 60))});
+}
+
 const std::string* Message::header(std::string_view name) const {
   for (const auto& [n, v] : headers)
     if (iequals(n, name)) return &v;

@@ -61,6 +61,11 @@ struct Defect {
 
 using Defects = std::vector<Defect>;
 
+// Records a defect unless one of the same kind is already there: one entry
+// names the problem, and a mail with a thousand broken headers must not grow a
+// thousand entries. The detail is cut to 60 bytes.
+void add_defect(Defects& defects, DefectKind kind, std::string_view detail);
+
 struct Address {
   std::string name;     // display name, UTF-8, may be empty
   std::string address;  // addr-spec as written (local@domain); domain lower-cased

@@ -30,12 +30,6 @@ std::string sha256_hex(std::string_view data) {
   return out;
 }
 
-void add_defect_once(Defects& defects, DefectKind kind, std::string detail) {
-  for (const auto& d : defects)
-    if (d.kind == kind) return;
-  defects.push_back({kind, std::move(detail)});
-}
-
 // What the parser needs to know about one MIME entity.
 struct PartInfo {
   std::string type;  // lower-case type/subtype
@@ -84,7 +78,7 @@ class Walker {
       info.type = info.ctype.value;
       if (info.type.find('/') == std::string::npos) {
         // "Content-Type: text" (old Pine) or junk: read as plain text.
-        add_defect_once(msg_.defects, DefectKind::bad_content_type, info.type.substr(0, 60));
+        add_defect(msg_.defects, DefectKind::bad_content_type, info.type.substr(0, 60));
         info.type = info.type == "text" ? "text/plain" : std::string(default_type);
       }
       if (const std::string* cs = info.ctype.param("charset")) info.charset = to_lower(trim(*cs));
@@ -134,8 +128,8 @@ class Walker {
     a.sha256 = sha256_hex(data);
     a.size = data.size();
     if (data.size() > limits_.max_attachment_bytes) {
-      add_defect_once(msg_.defects, DefectKind::attachment_too_big,
-                      a.filename + " " + std::to_string(data.size()));
+      add_defect(msg_.defects, DefectKind::attachment_too_big,
+                 a.filename + " " + std::to_string(data.size()));
       a.dropped = true;
       data.clear();
       data.shrink_to_fit();
@@ -171,14 +165,14 @@ class Walker {
   void walk(std::string_view part, const HeaderBlock& hb, std::size_t depth, Mode mode,
             std::string_view default_type, bool in_report = false) {
     if (++part_count_ > limits_.max_parts) {
-      add_defect_once(msg_.defects, DefectKind::too_many_parts, std::to_string(limits_.max_parts));
+      add_defect(msg_.defects, DefectKind::too_many_parts, std::to_string(limits_.max_parts));
       return;
     }
     PartInfo info = part_info(hb, default_type);
     if (depth >= limits_.max_depth &&
         (info.type.starts_with("multipart/") || info.type == "message/rfc822")) {
       // Past the nesting cap the rest of the mail is read as plain text.
-      add_defect_once(msg_.defects, DefectKind::too_deep, std::to_string(limits_.max_depth));
+      add_defect(msg_.defects, DefectKind::too_deep, std::to_string(limits_.max_depth));
       info.type = "text/plain";
       info.encoding.clear();
     }
@@ -238,7 +232,7 @@ class Walker {
     PartInfo as_text = info;
     as_text.type = "text/plain";
     if (!boundary || boundary->empty()) {
-      add_defect_once(msg_.defects, DefectKind::missing_boundary, info.type);
+      add_defect(msg_.defects, DefectKind::missing_boundary, info.type);
       walk_leaf_as_text(as_text, hb.body, mode);
       return;
     }
@@ -246,15 +240,15 @@ class Walker {
         limits_.max_parts > part_count_ ? limits_.max_parts - part_count_ : 0;
     MultipartSplit split = split_multipart(hb.body, *boundary, budget);
     if (!split.found_any) {
-      add_defect_once(msg_.defects, DefectKind::missing_boundary,
-                      "boundary never appears: " + boundary->substr(0, 60));
+      add_defect(msg_.defects, DefectKind::missing_boundary,
+                 "boundary never appears: " + boundary->substr(0, 60));
       walk_leaf_as_text(as_text, hb.body, mode);
       return;
     }
     if (!split.closed && !split.truncated)
-      add_defect_once(msg_.defects, DefectKind::unterminated_multipart, boundary->substr(0, 60));
+      add_defect(msg_.defects, DefectKind::unterminated_multipart, boundary->substr(0, 60));
     if (split.truncated)
-      add_defect_once(msg_.defects, DefectKind::too_many_parts, std::to_string(limits_.max_parts));
+      add_defect(msg_.defects, DefectKind::too_many_parts, std::to_string(limits_.max_parts));
 
     const std::string sub = info.type.substr(10);
     const std::string_view child_default = sub == "digest" ? "message/rfc822" : "text/plain";

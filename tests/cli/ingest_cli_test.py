@@ -97,6 +97,10 @@ try:
     check("bad config names file:line: key", f"{cfg}:12: tickets.colour: unknown key" in err, err)
     r = run([args.ticketd, "ingest", "--config", os.path.join(scratch, "missing.toml")], mail())
     check("missing config exits 78", r.returncode == 78, r.returncode)
+    d, cfg = write_config("dup", extra='prefix = "X-"')
+    r = run([args.ticketd, "check-config", "--config", cfg])
+    check("duplicate key names file:line: key", r.returncode == 78 and
+          f"{cfg}:12: tickets.prefix: duplicate key".encode() in r.stderr, r.stderr)
     d, cfg = write_config("bad2", extra="first_number = -5")
     r = run([args.ticketd, "check-config", "--config", cfg])
     check("out-of-range value exits 78", r.returncode == 78 and b"tickets.first_number" in r.stderr,

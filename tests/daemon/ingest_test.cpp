@@ -159,6 +159,8 @@ TEST_F(Ingest, StrangerWithVictimsTagAndReferencesGetsNewTicket) {
                         .bytes());
   EXPECT_EQ(out.result, daemon::IngestResult::new_ticket);
   EXPECT_EQ(out.ticket, "TD-1002");
+  // The new ticket does not carry the victim's tag in its subject.
+  EXPECT_EQ(store_->find_ticket("TD-1002")->subject, "Re: Locked out");
   auto ev = events("TD-1002");
   EXPECT_TRUE(has_event(ev, "created", "not a participant of TD-1001")) << ev[0].detail;
   // The victim's ticket is untouched.

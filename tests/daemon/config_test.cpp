@@ -1,0 +1,74 @@
+// Config loading: the shipped example is valid, and each kind of mistake is
+// reported as "file:line: key: problem".
+#include "daemon/config.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+using ticketd::daemon::ConfigError;
+using ticketd::daemon::load_config;
+namespace fs = std::filesystem;
+
+namespace {
+
+TEST(Config, ShippedExampleIsValid) {
+  auto c = load_config(std::string(TICKETD_SOURCE_DIR) + "/ticketd.example.toml");
+  EXPECT_EQ(c.store.path, "/var/lib/ticketd/ticketd.db");
+  EXPECT_EQ(c.support.address, "support@example.com");
+  EXPECT_EQ(c.tickets.prefix, "TD-");
+  EXPECT_EQ(c.tickets.secret_file, "/var/lib/ticketd/ticketd.secret");
+  EXPECT_EQ(c.limits.max_message_bytes, 64ll << 20);
+}
+
+struct Bad {
+  const char* name;
+  const char* body;
+  const char* want;  // substring of the error after "file:"
+};
+
+const Bad kBad[] = {
+    {"unknown_key", "[store]\npath = \"a.db\"\ncolour = 1\n[support]\naddress = \"s@x.example\"\n",
+     ":3: store.colour: unknown key"},
+    {"unknown_table", "[stor]\npath = \"a.db\"\n", ":1: stor: unknown table"},
+    {"duplicate_key", "[store]\npath = \"a.db\"\npath = \"b.db\"\n",
+     ":3: store.path: duplicate key"},
+    {"wrong_type", "[store]\npath = 5\n", ":2: store.path: must be a string"},
+    {"out_of_range",
+     "[store]\npath = \"a\"\nbusy_timeout_ms = -1\n[support]\naddress = \"s@x.example\"\n",
+     ":3: store.busy_timeout_ms: must be between"},
+    {"missing_required", "[store]\npath = \"a.db\"\n", "support.address: required key missing"},
+    {"bad_address", "[store]\npath = \"a\"\n[support]\naddress = \"Support <s@x>\"\n",
+     ":4: support.address: not a plain address"},
+    {"crlf_in_value",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\nname = \"a\\r\\nBcc: x\"\n",
+     ":5: support.name: must not contain CR or LF"},
+    {"bad_prefix",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[tickets]\nprefix = \"T D\"\n",
+     ":6: tickets.prefix: only letters"},
+    {"syntax", "[store\npath = 1\n", ":1: (syntax):"},
+};
+
+class ConfigErrors : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(ConfigErrors, NameFileLineAndKey) {
+  const fs::path file =
+      fs::temp_directory_path() / ("ticketd-config-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(file) << GetParam().body;
+  try {
+    load_config(file.string());
+    ADD_FAILURE() << "no error for " << GetParam().name;
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_TRUE(what.starts_with(file.string() + ":")) << what;
+    EXPECT_NE(what.find(GetParam().want), std::string::npos) << what;
+  }
+  fs::remove(file);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ConfigErrors, ::testing::ValuesIn(kBad),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
