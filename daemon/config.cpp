@@ -14,6 +14,8 @@
 #include <sstream>
 #include <vector>
 
+#include "daemon/config_rules.h"
+
 namespace ticketd::daemon {
 
 namespace {
@@ -28,6 +30,8 @@ struct Key {
   std::int64_t min, max;  // integers: bounds; strings: length bounds
   std::function<void(Config&, const toml::node&)> set;
 };
+
+constexpr std::int64_t kDay = 86400;
 
 std::string str_of(const toml::node& n) { return *n.value<std::string>(); }
 std::int64_t int_of(const toml::node& n) { return *n.value<std::int64_t>(); }
@@ -54,6 +58,38 @@ const std::vector<Key>& keys() {
        [](Config& c, const toml::node& n) { c.limits.max_attachment_bytes = int_of(n); }},
       {"log", "level", Key::string, false, 1, 16,
        [](Config& c, const toml::node& n) { c.log.level = str_of(n); }},
+      {"lifecycle", "auto_close_days", Key::integer, false, 0, 3650,
+       [](Config& c, const toml::node& n) {
+         c.lifecycle.auto_close_after_seconds = int_of(n) * kDay;
+       }},
+      {"lifecycle", "reminder_days", Key::integer, false, 0, 3650,
+       [](Config& c, const toml::node& n) {
+         c.lifecycle.reminder_after_seconds = int_of(n) * kDay;
+       }},
+      {"lifecycle", "max_reminders", Key::integer, false, 0, 100,
+       [](Config& c, const toml::node& n) {
+         c.lifecycle.max_reminders = static_cast<int>(int_of(n));
+       }},
+      {"lifecycle", "auto_resolve_days", Key::integer, false, 0, 3650,
+       [](Config& c, const toml::node& n) {
+         c.lifecycle.auto_resolve_after_seconds = int_of(n) * kDay;
+       }},
+      {"lifecycle", "reopen_closed_within_days", Key::integer, false, 0, 3650,
+       [](Config& c, const toml::node& n) {
+         c.lifecycle.reopen_closed_within_seconds = int_of(n) * kDay;
+       }},
+      {"guard", "max_auto_per_recipient", Key::integer, false, 0, 100000,
+       [](Config& c, const toml::node& n) {
+         c.guard.max_auto_per_recipient = static_cast<int>(int_of(n));
+       }},
+      {"guard", "rate_window_minutes", Key::integer, false, 1, 10080,
+       [](Config& c, const toml::node& n) { c.guard.rate_window_seconds = int_of(n) * 60; }},
+      {"guard", "max_open_tickets_per_sender", Key::integer, false, 0, 100000,
+       [](Config& c, const toml::node& n) {
+         c.guard.max_open_tickets_per_sender = static_cast<int>(int_of(n));
+       }},
+      {"guard", "failing_address_hours", Key::integer, false, 0, 8760,
+       [](Config& c, const toml::node& n) { c.guard.failing_address_seconds = int_of(n) * 3600; }},
   };
   return k;
 }
@@ -116,6 +152,7 @@ Config load_config(const std::string& path) {
   for (auto&& [tname, tnode] : root) {
     const std::string table(tname.str());
     const toml::table* t = tnode.as_table();
+    if (is_people_or_rules_table(table)) continue;  // config_rules.cpp reads these
     bool known_table = false;
     for (const Key& k : keys()) known_table |= table == k.table;
     if (!known_table) fail(path, tnode.source(), table, "unknown table");
@@ -168,6 +205,8 @@ Config load_config(const std::string& path) {
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(levels), std::end(levels), c.log.level) == std::end(levels))
     fail(path, at("log", "level"), "log.level", "one of trace, debug, info, warn, error, off");
+
+  load_people_and_rules(root, path, c);
 
   c.store.path = resolve(path, c.store.path);
   if (c.tickets.secret_file.empty()) {

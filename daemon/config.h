@@ -5,8 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "lifecycle/engine.h"
+#include "lifecycle/guard.h"
+#include "lifecycle/rules.h"
 
 namespace ticketd::daemon {
 
@@ -37,6 +43,13 @@ struct Config {
   struct {
     std::string level = "warn";  // trace, debug, info, warn, error
   } log;
+
+  // [lifecycle], [sla.<priority>], [guard], [[agent]], [[team]], [[rule]]
+  lifecycle::LifecycleSettings lifecycle;
+  lifecycle::GuardSettings guard;
+  lifecycle::Directory directory;
+  std::shared_ptr<const lifecycle::RuleSet> rules =
+      std::make_shared<const lifecycle::RuleSet>();  // compiled; never null
 };
 
 class ConfigError : public std::runtime_error {

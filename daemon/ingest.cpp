@@ -4,6 +4,10 @@
 #include <openssl/hmac.h>
 #include <spdlog/spdlog.h>
 
+#include "daemon/apply.h"
+#include "lifecycle/commands.h"
+#include "lifecycle/engine.h"
+#include "lifecycle/guard.h"
 #include "lifecycle/threading.h"
 #include "parser/parse.h"
 
@@ -200,21 +204,128 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
     }
   }
 
+  const std::string sender = store::lower_address(msg.from.address);
+  const std::string actor = actor_of(msg);
+  const auto auto_reason = lifecycle::automatic_mail_reason(msg, config_.guard);
+  ApplyContext ctx{tx, config_, secret_, now};
+
+  // A delivery report about a mail we sent goes to that mail's ticket and
+  // marks its recipients as failing; one we cannot place is quarantined, never
+  // answered and never a new ticket.
+  if (msg.auto_kind == parser::AutoKind::delivery_report) {
+    for (const auto& id : msg.bounced_message_ids) {
+      auto ticket_id = tx.ticket_of_outbox_message(id);
+      if (!ticket_id) continue;
+      const lifecycle::TicketView view = tx.ticket_view(*ticket_id);
+      const std::int64_t row = tx.add_message(*ticket_id, raw_id, msg, "in", "system", chash, now);
+      std::string who;
+      for (const auto& a : tx.outbox_recipients(id)) {
+        tx.mark_failing(a, now + config_.guard.failing_address_seconds, "bounce of <" + id + ">");
+        who += (who.empty() ? "" : ", ") + a;
+      }
+      tx.add_event(*ticket_id, now, "delivery_failure", actor,
+                   "mail <" + id + "> to " + who + " bounced; no automatic mail to them for " +
+                       std::to_string(config_.guard.failing_address_seconds / 3600) + " h",
+                   row);
+      tx.commit();
+      return {IngestResult::reply, view.number, "delivery failure of <" + id + ">"};
+    }
+    const std::int64_t q =
+        tx.quarantine(raw_id, "unmatched_bounce", "delivery report citing no mail of ours", now);
+    tx.add_event(std::nullopt, now, "quarantined", actor,
+                 "quarantine #" + std::to_string(q) + ": unmatched_bounce");
+    tx.commit();
+    return {IngestResult::quarantined, "", "unmatched_bounce"};
+  }
+
   lifecycle::ThreadDecision d = lifecycle::decide_thread(msg, tx);
   IngestOutcome out;
   std::int64_t ticket_id = 0;
-  const std::string actor = actor_of(msg);
+  std::optional<std::int64_t> follows;  // a closed ticket this mail follows up
+  const lifecycle::Directory& dir = config_.directory;
   if (d.ticket) {
-    ticket_id = d.ticket->id;
-    out = {IngestResult::reply, d.ticket->number, d.detail};
-    tx.add_message(ticket_id, raw_id, msg, "in", "customer", chash, now);
-    tx.touch_ticket(ticket_id, now);
-    tx.add_event(ticket_id, now, "message_added", actor, d.detail);
-    if (!d.refused.empty())
-      tx.add_event(ticket_id, now, "evidence_refused", actor,
-                   lifecycle::describe_refused(d.refused));
-  } else {
-    const store::Person requester{msg.from.name, store::lower_address(msg.from.address)};
+    const lifecycle::TicketView view = tx.ticket_view(d.ticket->id);
+    const lifecycle::Agent* agent = dir.agent(sender);
+    ticket_id = view.id;
+    out = {IngestResult::reply, view.number, d.detail};
+    if (auto_reason) {
+      // Automatic mail (an out-of-office on the thread): kept, never answered,
+      // and it does not reopen anything.
+      const std::int64_t row = tx.add_message(ticket_id, raw_id, msg, "in", "system", chash, now);
+      tx.add_event(ticket_id, now, "message_added", actor, d.detail, row);
+      tx.add_event(ticket_id, now, "guard", actor, "not answered: " + *auto_reason, row);
+    } else if (agent) {
+      const lifecycle::AgentMail mail =
+          lifecycle::parse_agent_commands(msg.new_text.empty() ? msg.text : msg.new_text);
+      const bool may_command = tx.is_agent_path(d.evidence, sender);
+      const std::int64_t row =
+          tx.add_message(ticket_id, raw_id, msg, "in", mail.is_note ? "note" : "agent", chash, now);
+      tx.add_event(ticket_id, now, "message_added", actor,
+                   d.detail + " (agent " + agent->name + ")", row);
+      const lifecycle::Decisions dec = lifecycle::on_agent_mail(
+          view, *agent, mail, may_command, dir, tx.assignment_state(), config_.lifecycle, now);
+      apply_decisions(ctx, view, dec, actor, row, msg.keys.message_id);
+    } else {
+      auto reply = lifecycle::on_customer_reply(view, dir, config_.lifecycle, now);
+      if (reply.open_new_linked_ticket) {
+        follows = view.id;
+        d.ticket.reset();
+        d.detail = "new ticket: " + view.number + " is closed; this reply follows it up";
+      } else {
+        const std::int64_t row =
+            tx.add_message(ticket_id, raw_id, msg, "in", "customer", chash, now);
+        tx.add_event(ticket_id, now, "message_added", actor, d.detail, row);
+        // Commands count only from agents; a customer (or a forger) writing them
+        // changes nothing, and the log says so.
+        const auto tried = lifecycle::parse_agent_commands(msg.new_text);
+        if (!tried.commands.empty() || !tried.errors.empty())
+          tx.add_event(ticket_id, now, "command_ignored", actor,
+                       "commands ignored: " + sender + " is not an agent", row);
+        apply_decisions(ctx, view, reply.decisions, actor, row, msg.keys.message_id);
+      }
+    }
+    if (d.ticket) {
+      tx.touch_ticket(ticket_id, now);
+      if (!d.refused.empty())
+        tx.add_event(ticket_id, now, "evidence_refused", actor,
+                     lifecycle::describe_refused(d.refused));
+    }
+  }
+  if (!d.ticket) {
+    const lifecycle::RuleResult rules = config_.rules->evaluate({&msg, config_.support.address});
+    std::string matched;
+    for (const auto& m : rules.matched) {
+      matched += (matched.empty() ? "" : "; ") + m.rule + ":";
+      for (const auto& x : m.did) matched += " " + x;
+    }
+    if (rules.actions.spam || rules.actions.reject) {
+      const std::string reason = rules.actions.spam ? "spam" : "rejected";
+      const std::int64_t q = tx.quarantine(raw_id, reason, "rules: " + matched, now);
+      tx.add_event(std::nullopt, now, "quarantined", actor,
+                   "quarantine #" + std::to_string(q) + ": " + reason + " by rules: " + matched);
+      if (rules.actions.reject && !rules.actions.spam && !auto_reason) {
+        lifecycle::RecipientHistory h = tx.history(sender, now - config_.guard.rate_window_seconds);
+        if (!lifecycle::recipient_block_reason(sender, h, config_.guard, now)) {
+          store::OutboxRow row;
+          row.kind = "rejection";
+          row.template_name = "rejection";
+          row.detail = *rules.actions.reject;
+          row.to = {sender};
+          row.in_reply_to = msg.keys.message_id;
+          row.created_at = now;
+          const std::string& support = config_.support.address;
+          row.message_id =
+              new_message_id("rejected", "rejection", support.substr(support.find('@') + 1));
+          tx.queue(row);
+        }
+      }
+      tx.commit();
+      return {IngestResult::quarantined, "", reason + ": " + matched};
+    }
+    // Counted before this ticket exists: the cap is on tickets already open.
+    const lifecycle::RecipientHistory history =
+        tx.history(sender, now - config_.guard.rate_window_seconds);
+    const store::Person requester{msg.from.name, sender};
     const std::string subject = ticket_subject(msg.subject, config_.tickets.prefix);
     auto t = tx.create_ticket(
         config_.tickets.prefix, config_.tickets.first_number, subject, requester,
@@ -223,16 +334,28 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
     out = {IngestResult::new_ticket, t.number, d.detail};
     tx.add_participant(ticket_id, requester, "requester");
     // The customer's CC recipients take part in the ticket (collaborators),
-    // except our own support address.
+    // except our own support address and our agents.
     const std::string support = store::lower_address(config_.support.address);
     for (const auto& cc : msg.cc) {
       std::string a = store::lower_address(cc.address);
-      if (a.find('@') == std::string::npos || a == support) continue;
+      if (a.find('@') == std::string::npos || a == support || dir.agent(a)) continue;
       tx.add_participant(ticket_id, {cc.name, a}, "collaborator");
     }
-    tx.add_message(ticket_id, raw_id, msg, "in", "customer", chash, now);
+    const std::int64_t row = tx.add_message(ticket_id, raw_id, msg, "in", "customer", chash, now);
     tx.add_event(ticket_id, now, "created", actor,
-                 "ticket " + t.number + " opened by " + actor + "; " + d.detail);
+                 "ticket " + t.number + " opened by " + actor + "; " + d.detail, row);
+    if (follows) {
+      tx.link_ticket(ticket_id, *follows);
+      tx.add_event(*follows, now, "followed_up", actor, "a reply opened " + t.number, row);
+    }
+    std::optional<std::string> ack_blocked = auto_reason;
+    if (!ack_blocked) ack_blocked = lifecycle::sender_cap_reason(sender, history, config_.guard);
+    if (!ack_blocked)
+      ack_blocked = lifecycle::recipient_block_reason(sender, history, config_.guard, now);
+    const lifecycle::TicketView view = tx.ticket_view(ticket_id);
+    const lifecycle::Decisions dec = lifecycle::on_new_ticket(
+        view, rules, ack_blocked, dir, tx.assignment_state(), config_.lifecycle, now);
+    apply_decisions(ctx, view, dec, actor, row, msg.keys.message_id);
   }
   if (!reuse_note.empty()) tx.add_event(ticket_id, now, "message_id_reused", actor, reuse_note);
   if (!msg.defects.empty()) {

@@ -65,15 +65,43 @@ json message_json(const parser::Message& m) {
   return j;
 }
 
+static json opt_time(const std::optional<std::int64_t>& t) {
+  return t ? json(iso_utc(*t)) : json(nullptr);
+}
+
 json ticket_json(const store::TicketRow& t) {
+  json collaborators = json::array();
+  for (const auto& c : t.collaborators) collaborators.push_back(person(c.name, c.address));
   return json{{"number", t.number},
               {"tag", ticket_tag(t.number)},
               {"subject", t.subject},
               {"state", t.state},
+              {"priority", t.priority},
+              {"team", t.team.empty() ? json(nullptr) : json(t.team)},
+              {"assignee", t.assignee.empty() ? json(nullptr) : json(t.assignee)},
+              {"tags", t.tags},
               {"requester", person(t.requester.name, t.requester.address)},
+              {"collaborators", std::move(collaborators)},
               {"messages", t.messages},
               {"created_at", iso_utc(t.created_at)},
-              {"updated_at", iso_utc(t.updated_at)}};
+              {"updated_at", iso_utc(t.updated_at)},
+              {"first_response_at", opt_time(t.first_response_at)},
+              {"first_response_due", opt_time(t.first_response_due)},
+              {"resolution_due", opt_time(t.resolution_due)},
+              {"follows", t.linked_ticket ? json(*t.linked_ticket) : json(nullptr)}};
+}
+
+json outbox_json(const store::OutboxRow& r) {
+  return json{{"id", r.id},
+              {"kind", r.kind},
+              {"template", r.template_name},
+              {"message_id", r.message_id},
+              {"in_reply_to", r.in_reply_to.empty() ? json(nullptr) : json(r.in_reply_to)},
+              {"to", r.to},
+              {"cc", r.cc},
+              {"state", r.state},
+              {"created_at", iso_utc(r.created_at)},
+              {"detail", r.detail}};
 }
 
 json ticket_detail_json(store::Store& s, const store::TicketRow& t) {
@@ -103,6 +131,9 @@ json ticket_detail_json(store::Store& s, const store::TicketRow& t) {
     events.push_back(
         {{"at", iso_utc(e.at)}, {"kind", e.kind}, {"actor", e.actor}, {"detail", e.detail}});
   j["events"] = std::move(events);
+  json outbox = json::array();
+  for (const auto& r : s.outbox(t.id)) outbox.push_back(outbox_json(r));
+  j["outbox"] = std::move(outbox);
   return j;
 }
 

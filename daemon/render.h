@@ -17,6 +17,7 @@ std::string ticket_tag(std::string_view number);
 nlohmann::json message_json(const parser::Message& m);
 nlohmann::json ticket_json(const store::TicketRow& t);
 nlohmann::json ticket_detail_json(store::Store& s, const store::TicketRow& t);
+nlohmann::json outbox_json(const store::OutboxRow& r);
 
 // Serialises with invalid UTF-8 replaced, never throwing.
 std::string dump(const nlohmann::json& j, int indent = -1);

@@ -66,8 +66,15 @@ int run_show(ticketd::store::Store& s, const std::string& number, bool as_json) 
     return kExitOk;
   }
   std::cout << t->number << "  " << ticket_tag(t->number) << " " << t->subject << "\n"
-            << "state: " << t->state << "   requester: " << person(t->requester)
-            << "   messages: " << t->messages << "\n\nThread:\n";
+            << "state: " << t->state << "   priority: " << t->priority
+            << "   team: " << (t->team.empty() ? "-" : t->team)
+            << "   assignee: " << (t->assignee.empty() ? "-" : t->assignee) << "\n"
+            << "requester: " << person(t->requester) << "   messages: " << t->messages;
+  if (!t->tags.empty()) {
+    std::cout << "   tags:";
+    for (const auto& tag : t->tags) std::cout << " " << tag;
+  }
+  std::cout << "\n\nThread:\n";
   for (const auto& e : j["thread"]) {
     std::cout << "  " << e["at"].get<std::string>() << "  " << e["direction"].get<std::string>()
               << "  " << e["kind"].get<std::string>() << "  "
@@ -93,6 +100,77 @@ int run_show(ticketd::store::Store& s, const std::string& number, bool as_json) 
     rows.push_back({e["at"].get<std::string>(), e["kind"].get<std::string>(),
                     e["actor"].get<std::string>(), e["detail"].get<std::string>()});
   std::cout << table({"AT", "KIND", "ACTOR", "DETAIL"}, rows, 100);
+  if (!j["outbox"].empty()) {
+    std::cout << "\nOutbox:\n";
+    std::vector<std::vector<std::string>> out;
+    for (const auto& r : j["outbox"]) {
+      std::string to;
+      for (const auto& a : r["to"]) to += (to.empty() ? "" : ", ") + a.get<std::string>();
+      out.push_back({r["state"].get<std::string>(), r["kind"].get<std::string>(), to,
+                     r["message_id"].get<std::string>()});
+    }
+    std::cout << table({"STATE", "KIND", "TO", "MESSAGE-ID"}, out, 70);
+  }
+  return kExitOk;
+}
+
+int run_outbox(ticketd::store::Store& s, const std::optional<std::string>& state, bool as_json) {
+  auto rows = s.outbox(std::nullopt, state);
+  if (as_json) {
+    json a = json::array();
+    for (const auto& r : rows) a.push_back(outbox_json(r));
+    std::cout << dump(a, 2) << "\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> t;
+  for (const auto& r : rows) {
+    std::string to;
+    for (const auto& a : r.to) to += (to.empty() ? "" : ", ") + a;
+    t.push_back({std::to_string(r.id), r.state, r.kind, to, r.message_id});
+  }
+  std::cout << table({"ID", "STATE", "KIND", "TO", "MESSAGE-ID"}, t, 60);
+  std::cout << rows.size() << " outbox row(s)\n";
+  return kExitOk;
+}
+
+int run_why(ticketd::store::Store& s, std::string message_id, bool as_json) {
+  if (message_id.starts_with('<')) message_id.erase(0, 1);
+  if (message_id.ends_with('>')) message_id.pop_back();
+  auto stories = s.why(message_id);
+  if (as_json) {
+    json a = json::array();
+    for (const auto& st : stories) {
+      json ev = json::array();
+      for (const auto& e : st.events)
+        ev.push_back(
+            {{"at", iso_utc(e.at)}, {"kind", e.kind}, {"actor", e.actor}, {"detail", e.detail}});
+      json q = json::array();
+      for (const auto& r : st.queued) q.push_back(outbox_json(r));
+      a.push_back({{"ticket", st.ticket},
+                   {"kind", st.kind},
+                   {"from", st.from},
+                   {"at", iso_utc(st.at)},
+                   {"events", std::move(ev)},
+                   {"queued", std::move(q)}});
+    }
+    std::cout << dump(a, 2) << "\n";
+    return stories.empty() ? kExitDataErr : kExitOk;
+  }
+  if (stories.empty()) {
+    std::cerr << "ticketctl: no stored mail with Message-ID <" << message_id << ">\n";
+    return kExitDataErr;
+  }
+  for (const auto& st : stories) {
+    std::cout << "<" << message_id << "> from " << st.from << " at " << iso_utc(st.at) << ": "
+              << st.kind << " mail on " << st.ticket << "\n";
+    for (const auto& e : st.events) std::cout << "  " << e.kind << ": " << e.detail << "\n";
+    for (const auto& r : st.queued) {
+      std::string to;
+      for (const auto& a : r.to) to += (to.empty() ? "" : ", ") + a;
+      std::cout << "  queued " << r.kind << " <" << r.message_id << "> to " << to << " (" << r.state
+                << ")\n";
+    }
+  }
   return kExitOk;
 }
 
@@ -146,6 +224,17 @@ int main(int argc, char** argv) {
   auto* quarantine = app.add_subcommand("quarantine", "List mail kept in the quarantine");
   quarantine->add_flag("--json", as_json, "JSON for scripts");
 
+  auto* outbox = app.add_subcommand("outbox", "List mail decided but not yet sent (and sent)");
+  outbox->add_option("--state", state, "pending, sent, deferred or dead");
+  outbox->add_flag("--json", as_json, "JSON for scripts");
+
+  std::string message_id;
+  auto* why = app.add_subcommand(
+      "why",
+      "How a stored mail was threaded, which rules matched, what the guard did, what was queued");
+  why->add_option("message_id", message_id, "The mail's Message-ID")->required();
+  why->add_flag("--json", as_json, "JSON for scripts");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -163,6 +252,8 @@ int main(int argc, char** argv) {
     if (*list) return run_list(store, state, as_json);
     if (*show) return run_show(store, number, as_json);
     if (*quarantine) return run_quarantine(store, as_json);
+    if (*outbox) return run_outbox(store, state, as_json);
+    if (*why) return run_why(store, message_id, as_json);
   } catch (const ConfigError& e) {
     std::cerr << "ticketctl: " << e.what() << "\n";
     return kExitConfig;

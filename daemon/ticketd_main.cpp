@@ -6,7 +6,9 @@
 #include <CLI/CLI.hpp>
 #include <ctime>
 #include <iostream>
+#include <optional>
 
+#include "daemon/clock.h"
 #include "daemon/config.h"
 #include "daemon/exit_codes.h"
 #include "daemon/ingest.h"
@@ -86,6 +88,33 @@ int run_ingest(const std::string& config_path, int verbosity) {
   }
 }
 
+int run_tick(const std::string& config_path, std::optional<std::int64_t> now, int verbosity) {
+  Config config;
+  try {
+    config = load_config(config_path);
+  } catch (const ConfigError& e) {
+    std::cerr << "ticketd: " << e.what() << "\n";
+    return kExitConfig;
+  }
+  setup_logging(config.log.level, verbosity);
+  try {
+    const std::string secret = load_or_create_secret(config);
+    ticketd::store::Store store(config.store.path, static_cast<int>(config.store.busy_timeout_ms));
+    ClockPass pass = run_clock(store, config, secret,
+                               now.value_or(static_cast<std::int64_t>(std::time(nullptr))));
+    if (verbosity > 0)
+      std::cerr << "tick: " << pass.tickets_seen << " tickets looked at, " << pass.tickets_changed
+                << " changed, " << pass.mails_queued << " mails queued\n";
+    return kExitOk;
+  } catch (const ConfigError& e) {
+    std::cerr << "ticketd: " << e.what() << "\n";
+    return kExitConfig;
+  } catch (const ticketd::store::Error& e) {
+    std::cerr << "ticketd: store: " << e.what() << "\n";
+    return kExitTempFail;
+  }
+}
+
 int run_check_config(const std::string& config_path) {
   try {
     Config config = load_config(config_path);
@@ -118,6 +147,13 @@ int main(int argc, char** argv) {
   ingest->add_option("-c,--config", config_path, "Config file (TOML)")->required();
   ingest->add_flag("-v,--verbose", verbosity, "Log each stored mail (repeat for debug)");
 
+  std::optional<std::int64_t> tick_now;
+  auto* tick = app.add_subcommand(
+      "tick", "Run the lifecycle clock once (auto-close, reminders, auto-resolve, SLA alerts)");
+  tick->add_option("-c,--config", config_path, "Config file (TOML)")->required();
+  tick->add_option("--now", tick_now, "Pretend the time is this (seconds since the epoch)");
+  tick->add_flag("-v,--verbose", verbosity, "Say what the pass did");
+
   auto* check = app.add_subcommand("check-config", "Validate the config and the store, then exit");
   check->add_option("-c,--config", config_path, "Config file (TOML)")->required();
 
@@ -129,5 +165,6 @@ int main(int argc, char** argv) {
   }
   if (*ingest) return run_ingest(config_path, verbosity);
   if (*check) return run_check_config(config_path);
+  if (*tick) return run_tick(config_path, tick_now, verbosity);
   return kExitUsage;
 }

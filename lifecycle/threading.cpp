@@ -28,6 +28,7 @@ ThreadDecision decide_thread(const parser::Message& msg, ThreadLookup& lookup) {
     if (auto t = lookup.ticket_by_token(token)) {
       d.ticket = std::move(t);
       d.by = Evidence::token;
+      d.evidence = token;
       d.detail = "threaded by reply token";
       return d;
     }
@@ -36,9 +37,11 @@ ThreadDecision decide_thread(const parser::Message& msg, ThreadLookup& lookup) {
 
   // 2 and 3: a Message-ID or the subject tag only count from a participant;
   // anyone can copy them from a mail they saw (RT and osTicket were hijacked so).
-  auto try_ref = [&](Evidence kind, const std::string& value, std::optional<TicketRef> t) -> bool {
+  auto try_ref = [&](Evidence kind, const std::string& value, std::string_view raw,
+                     std::optional<TicketRef> t) -> bool {
     if (!t) return false;
     if (lookup.is_participant(t->id, sender)) {
+      d.evidence = std::string(raw);
       d.detail = "threaded by " + std::string(evidence_name(kind)) + " " + value;
       d.ticket = std::move(t);
       d.by = kind;
@@ -50,16 +53,18 @@ ThreadDecision decide_thread(const parser::Message& msg, ThreadLookup& lookup) {
   };
 
   if (!msg.keys.in_reply_to.empty() &&
-      try_ref(Evidence::in_reply_to, "<" + msg.keys.in_reply_to + ">",
+      try_ref(Evidence::in_reply_to, "<" + msg.keys.in_reply_to + ">", msg.keys.in_reply_to,
               lookup.ticket_by_message_id(msg.keys.in_reply_to)))
     return d;
   // Newest reference first: it names the mail being answered.
   for (auto it = msg.keys.references.rbegin(); it != msg.keys.references.rend(); ++it) {
     if (*it == msg.keys.in_reply_to) continue;
-    if (try_ref(Evidence::references, "<" + *it + ">", lookup.ticket_by_message_id(*it))) return d;
+    if (try_ref(Evidence::references, "<" + *it + ">", *it, lookup.ticket_by_message_id(*it)))
+      return d;
   }
-  if (msg.keys.subject_tag && try_ref(Evidence::subject_tag, "[#" + *msg.keys.subject_tag + "]",
-                                      lookup.ticket_by_number(*msg.keys.subject_tag)))
+  if (msg.keys.subject_tag &&
+      try_ref(Evidence::subject_tag, "[#" + *msg.keys.subject_tag + "]", *msg.keys.subject_tag,
+              lookup.ticket_by_number(*msg.keys.subject_tag)))
     return d;
 
   d.detail = d.refused.empty() ? "new ticket: no thread evidence"

@@ -46,7 +46,8 @@ struct RefusedEvidence {
 struct ThreadDecision {
   std::optional<TicketRef> ticket;  // nullopt: open a new ticket
   Evidence by = Evidence::none;
-  std::string detail;  // one line for the event log: why here
+  std::string evidence;  // the accepted token, Message-ID (without <>) or tag
+  std::string detail;    // one line for the event log: why here
   std::vector<RefusedEvidence> refused;
 };
 

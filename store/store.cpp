@@ -91,6 +91,69 @@ CREATE TABLE quarantine(
   detail TEXT NOT NULL
 );
 )sql",
+    // 2: the lifecycle engine — ticket fields, tags, outbox, agent tokens,
+    // assignment state, failing addresses; events point at the mail that caused them.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+ALTER TABLE tickets ADD COLUMN team TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN state_since INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN first_response_at INTEGER;
+ALTER TABLE tickets ADD COLUMN first_response_due INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_due INTEGER;
+ALTER TABLE tickets ADD COLUMN reminders_sent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN first_response_overdue INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN resolution_overdue INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN linked_ticket INTEGER REFERENCES tickets(id);
+UPDATE tickets SET state_since = updated_at;
+CREATE INDEX tickets_by_state ON tickets(state);
+CREATE TABLE ticket_tags(
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  tag TEXT NOT NULL,
+  PRIMARY KEY(ticket_id, tag)
+);
+ALTER TABLE events ADD COLUMN message_row INTEGER REFERENCES messages(id);
+CREATE INDEX events_by_message ON events(message_row);
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY,
+  ticket_id INTEGER REFERENCES tickets(id),
+  kind TEXT NOT NULL,              -- acknowledgement | agent_alert | answer | ...
+  template TEXT NOT NULL,
+  message_id TEXT NOT NULL UNIQUE, -- assigned now, so replies thread before it is sent
+  in_reply_to TEXT,                -- the mail being answered
+  detail TEXT NOT NULL,
+  source_message INTEGER REFERENCES messages(id),
+  state TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | deferred | dead
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_by_ticket ON outbox(ticket_id, id);
+CREATE INDEX outbox_by_source ON outbox(source_message);
+CREATE TABLE outbox_recipients(
+  outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+  address TEXT NOT NULL,           -- lower-cased
+  role TEXT NOT NULL,              -- to | cc
+  status TEXT NOT NULL DEFAULT 'pending',
+  PRIMARY KEY(outbox_id, address)
+);
+CREATE INDEX outbox_recipients_by_address ON outbox_recipients(address);
+CREATE TABLE agent_tokens(
+  token TEXT PRIMARY KEY,
+  ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  agent TEXT NOT NULL
+);
+CREATE TABLE assignment(
+  team TEXT PRIMARY KEY,
+  last_agent TEXT NOT NULL
+);
+CREATE TABLE failing_addresses(
+  address TEXT PRIMARY KEY,
+  until INTEGER NOT NULL,
+  reason TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace
@@ -140,7 +203,14 @@ std::string Store::pragma(std::string_view name) {
 namespace {
 constexpr const char* kTicketColumns =
     "t.id, t.number, t.token, t.subject, t.state, t.requester_name, t.requester_address, "
-    "t.created_at, t.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)";
+    "t.created_at, t.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id), "
+    "t.priority, t.team, t.assignee, t.first_response_at, t.first_response_due, "
+    "t.resolution_due, (SELECT number FROM tickets l WHERE l.id = t.linked_ticket)";
+
+std::optional<std::int64_t> opt_i64(const Stmt& st, int col) {
+  if (st.is_null(col)) return std::nullopt;
+  return st.i64(col);
+}
 
 TicketRow read_ticket(const Stmt& st) {
   TicketRow r;
@@ -153,7 +223,30 @@ TicketRow read_ticket(const Stmt& st) {
   r.created_at = st.i64(7);
   r.updated_at = st.i64(8);
   r.messages = st.i64(9);
+  r.priority = st.text(10);
+  r.team = st.text(11);
+  r.assignee = st.text(12);
+  r.first_response_at = opt_i64(st, 13);
+  r.first_response_due = opt_i64(st, 14);
+  r.resolution_due = opt_i64(st, 15);
+  r.linked_ticket = st.opt_text(16);
   return r;
+}
+
+// Tags and collaborators of each ticket row.
+void add_lists(Db& db, std::vector<TicketRow>& rows) {
+  auto tags = db.prepare("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag");
+  auto people = db.prepare(
+      "SELECT name, address FROM participants WHERE ticket_id = ?1 AND role = 'collaborator' "
+      "ORDER BY address");
+  for (auto& r : rows) {
+    tags.reset();
+    tags.bind(1, r.id);
+    while (tags.step()) r.tags.push_back(tags.text(0));
+    people.reset();
+    people.bind(1, r.id);
+    while (people.step()) r.collaborators.push_back({people.text(0), people.text(1)});
+  }
 }
 }  // namespace
 
@@ -165,6 +258,7 @@ std::vector<TicketRow> Store::list_tickets(const std::optional<std::string>& sta
   if (state) st.bind(1, *state);
   std::vector<TicketRow> out;
   while (st.step()) out.push_back(read_ticket(st));
+  add_lists(db_, out);
   return out;
 }
 
@@ -173,7 +267,9 @@ std::optional<TicketRow> Store::find_ticket(std::string_view number) {
                         " FROM tickets t WHERE t.number = ?1 COLLATE NOCASE");
   st.bind(1, number);
   if (!st.step()) return std::nullopt;
-  return read_ticket(st);
+  std::vector<TicketRow> one{read_ticket(st)};
+  add_lists(db_, one);
+  return std::move(one.front());
 }
 
 std::vector<ThreadEntry> Store::thread(std::int64_t ticket_id) {
@@ -294,7 +390,8 @@ lifecycle::TicketRef Tx::create_ticket(
   std::string token = make_token(number);
   auto st = db_.prepare(
       "INSERT INTO tickets(seq, number, token, subject, state, requester_name, "
-      "requester_address, created_at, updated_at) VALUES(?1,?2,?3,?4,'new',?5,?6,?7,?7)");
+      "requester_address, created_at, updated_at, state_since) "
+      "VALUES(?1,?2,?3,?4,'new',?5,?6,?7,?7,?7)");
   st.bind(1, seq).bind(2, number).bind(3, token).bind(4, subject);
   st.bind(5, requester.name).bind(6, requester.address).bind(7, now);
   st.run();
@@ -360,9 +457,15 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
 }
 
 void Tx::add_event(std::optional<std::int64_t> ticket_id, std::int64_t now, std::string_view kind,
-                   std::string_view actor, std::string_view detail) {
-  auto st =
-      db_.prepare("INSERT INTO events(ticket_id, at, kind, actor, detail) VALUES(?1,?2,?3,?4,?5)");
+                   std::string_view actor, std::string_view detail,
+                   std::optional<std::int64_t> message_row) {
+  auto st = db_.prepare(
+      "INSERT INTO events(ticket_id, at, kind, actor, detail, message_row) "
+      "VALUES(?1,?2,?3,?4,?5,?6)");
+  if (message_row)
+    st.bind(6, *message_row);
+  else
+    st.bind_null(6);
   if (ticket_id)
     st.bind(1, *ticket_id);
   else
@@ -386,7 +489,11 @@ void Tx::touch_ticket(std::int64_t ticket_id, std::int64_t now) {
 }
 
 std::optional<lifecycle::TicketRef> Tx::ticket_by_token(std::string_view token) {
-  auto st = db_.prepare("SELECT id, number, state FROM tickets WHERE token = ?1");
+  // The customer's token, or an agent's token for the ticket.
+  auto st = db_.prepare(
+      "SELECT id, number, state FROM tickets WHERE token = ?1 UNION ALL "
+      "SELECT t.id, t.number, t.state FROM agent_tokens a JOIN tickets t ON t.id = a.ticket_id "
+      "WHERE a.token = ?1 LIMIT 1");
   const std::string lowered = lower_address(token);  // bound without a copy: must outlive step()
   st.bind(1, lowered);
   if (!st.step()) return std::nullopt;
@@ -394,9 +501,12 @@ std::optional<lifecycle::TicketRef> Tx::ticket_by_token(std::string_view token) 
 }
 
 std::optional<lifecycle::TicketRef> Tx::ticket_by_message_id(std::string_view message_id) {
+  // A mail we received, or one we queued/sent (its Message-ID is assigned at queueing).
   auto st = db_.prepare(
       "SELECT t.id, t.number, t.state FROM messages m JOIN tickets t ON t.id = m.ticket_id "
-      "WHERE m.message_id = ?1 ORDER BY m.id LIMIT 1");
+      "WHERE m.message_id = ?1 UNION ALL "
+      "SELECT t.id, t.number, t.state FROM outbox o JOIN tickets t ON t.id = o.ticket_id "
+      "WHERE o.message_id = ?1 LIMIT 1");
   st.bind(1, message_id);
   if (!st.step()) return std::nullopt;
   return lifecycle::TicketRef{st.i64(0), st.text(1), st.text(2)};

@@ -14,17 +14,27 @@
 #include <string_view>
 #include <vector>
 
+#include "lifecycle/engine.h"
+#include "lifecycle/guard.h"
 #include "lifecycle/threading.h"
+#include "lifecycle/ticket.h"
 #include "parser/message.h"
 #include "store/sqlite.h"
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct Person {
   std::string name;
   std::string address;
+};
+
+struct EventRow {
+  std::int64_t at = 0;
+  std::string kind;
+  std::string actor;
+  std::string detail;
 };
 
 struct TicketRow {
@@ -37,6 +47,39 @@ struct TicketRow {
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
   std::int64_t messages = 0;
+  std::string priority = "normal";
+  std::string team;
+  std::string assignee;
+  std::vector<std::string> tags;
+  std::vector<Person> collaborators;
+  std::optional<std::int64_t> first_response_at, first_response_due, resolution_due;
+  std::optional<std::string> linked_ticket;  // number of the ticket this one follows up
+};
+
+// An outgoing mail decided now, sent later (the outbound issue renders it).
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> ticket_id;
+  std::string kind;  // lifecycle::notice_kind_name
+  std::string template_name;
+  std::string message_id;   // without <>
+  std::string in_reply_to;  // without <>, may be empty
+  std::vector<std::string> to, cc;
+  std::string detail;
+  std::optional<std::int64_t> source_message;  // messages.id that caused it
+  std::string state = "pending";
+  std::int64_t created_at = 0;
+};
+
+// Everything recorded about one stored mail, for `ticketctl why`.
+struct MailStory {
+  std::int64_t message_row = 0;
+  std::string ticket;
+  std::string kind;
+  std::string from;
+  std::int64_t at = 0;
+  std::vector<EventRow> events;
+  std::vector<OutboxRow> queued;
 };
 
 struct ThreadEntry {
@@ -50,13 +93,6 @@ struct ThreadEntry {
   std::string text;
   std::string new_text;
   std::vector<parser::Attachment> attachments;  // data left empty
-};
-
-struct EventRow {
-  std::int64_t at = 0;
-  std::string kind;
-  std::string actor;
-  std::string detail;
 };
 
 struct QuarantineRow {
@@ -110,10 +146,33 @@ class Tx : public lifecycle::ThreadLookup {
                            const parser::Message& msg, std::string_view direction,
                            std::string_view kind, std::string_view content_hash, std::int64_t now);
   void add_event(std::optional<std::int64_t> ticket_id, std::int64_t now, std::string_view kind,
-                 std::string_view actor, std::string_view detail);
+                 std::string_view actor, std::string_view detail,
+                 std::optional<std::int64_t> message_row = std::nullopt);
   std::int64_t quarantine(std::int64_t raw_id, std::string_view reason, std::string_view detail,
                           std::int64_t now);
   void touch_ticket(std::int64_t ticket_id, std::int64_t now);
+
+  // ---- lifecycle (store/lifecycle_store.cpp) ----
+  lifecycle::TicketView ticket_view(std::int64_t ticket_id);
+  // Applies the field changes of `d` (state with state_since, priority, team,
+  // assignee, tags, collaborators, SLA fields); notices and events are the
+  // caller's (they need the guard and the actor).
+  void apply_fields(std::int64_t ticket_id, const lifecycle::Decisions& d, std::int64_t now);
+  lifecycle::AssignmentState assignment_state();
+  void set_last_assigned(std::string_view team, std::string_view agent);
+  // Automatic mails queued to `address` since `since` (answers excluded),
+  // tickets it requested that are still open, and its failing mark.
+  lifecycle::RecipientHistory history(std::string_view address, std::int64_t since);
+  std::int64_t queue(const OutboxRow& row);
+  void add_agent_token(std::string_view token, std::int64_t ticket_id, std::string_view agent);
+  // True when `evidence` (a token or a Message-ID, as ThreadDecision::evidence)
+  // is the agent path of `agent`: their own agent token, or a mail we queued to them.
+  bool is_agent_path(std::string_view evidence, std::string_view agent);
+  void link_ticket(std::int64_t ticket_id, std::int64_t previous_ticket_id);
+  void mark_failing(std::string_view address, std::int64_t until, std::string_view reason);
+  std::optional<std::int64_t> ticket_of_outbox_message(std::string_view message_id);
+  std::vector<std::string> outbox_recipients(std::string_view message_id);
+
   void commit();
 
   // lifecycle::ThreadLookup
@@ -140,6 +199,12 @@ class Store {
   std::vector<ThreadEntry> thread(std::int64_t ticket_id);
   std::vector<EventRow> events(std::int64_t ticket_id);
   std::vector<QuarantineRow> quarantined();
+  std::vector<OutboxRow> outbox(std::optional<std::int64_t> ticket_id,
+                                const std::optional<std::string>& state = std::nullopt);
+  // Tickets the clock must look at (not closed), by id.
+  std::vector<std::int64_t> live_ticket_ids();
+  // Every stored mail with this Message-ID, with its events and queued mail.
+  std::vector<MailStory> why(std::string_view message_id);
   // Value of a PRAGMA, for checks and tests (e.g. "journal_mode").
   std::string pragma(std::string_view name);
   Db& db() { return db_; }

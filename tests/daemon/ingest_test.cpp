@@ -150,6 +150,8 @@ TEST_F(Ingest, CcCollaboratorRepliesOntoTicket) {
 
 TEST_F(Ingest, StrangerWithVictimsTagAndReferencesGetsNewTicket) {
   ingest(Mail{}.bytes());
+  const std::size_t victim_events = events("TD-1001").size();
+  const std::size_t victim_outbox = store_->outbox(store_->find_ticket("TD-1001")->id).size();
   auto out = ingest(Mail{.from = "Mallory <mallory@evil.example>",
                          .subject = "Re: [#TD-1001] Locked out",
                          .message_id = "<m1@evil.example>",
@@ -167,7 +169,11 @@ TEST_F(Ingest, StrangerWithVictimsTagAndReferencesGetsNewTicket) {
   auto victim = store_->find_ticket("TD-1001");
   EXPECT_EQ(victim->messages, 1);
   EXPECT_EQ(victim->requester.address, "karen@example.com");
-  EXPECT_EQ(store_->events(victim->id).size(), 1u);
+  EXPECT_EQ(store_->events(victim->id).size(), victim_events);
+  // ... and nothing was written to anyone about it.
+  EXPECT_EQ(store_->outbox(victim->id).size(), victim_outbox);
+  for (const auto& row : store_->outbox(victim->id))
+    for (const auto& to : row.to) EXPECT_NE(to, "mallory@evil.example");
 }
 
 TEST_F(Ingest, ReplyTokenThreadsAndForgedTokenIsIgnored) {

@@ -1,0 +1,103 @@
+#include "daemon/apply.h"
+
+#include <openssl/rand.h>
+
+#include "daemon/ingest.h"
+#include "lifecycle/guard.h"
+
+namespace ticketd::daemon {
+
+std::string new_message_id(std::string_view number, std::string_view kind,
+                           std::string_view domain) {
+  unsigned char r[8];
+  if (RAND_bytes(r, sizeof r) != 1) throw std::runtime_error("no random bytes for a Message-ID");
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id(number);
+  id += '.';
+  id += kind;
+  id += '.';
+  for (unsigned char b : r) {
+    id.push_back(hex[b >> 4]);
+    id.push_back(hex[b & 15]);
+  }
+  id += '@';
+  id += domain;
+  return id;
+}
+
+std::string agent_token(std::string_view secret, std::string_view number, std::string_view agent) {
+  return reply_token(secret, std::string(number) + "/" + store::lower_address(agent));
+}
+
+int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,
+                    const lifecycle::Decisions& d, std::string_view actor,
+                    std::optional<std::int64_t> message_row, std::string_view in_reply_to) {
+  store::Tx& tx = ctx.tx;
+  const auto& dir = ctx.config.directory;
+  tx.apply_fields(view.id, d, ctx.now);
+  if (d.assignee && !d.assignee->empty()) {
+    const std::string team = d.team ? *d.team : view.team;
+    if (!team.empty()) tx.set_last_assigned(team, store::lower_address(*d.assignee));
+  }
+  for (const auto& e : d.events)
+    tx.add_event(view.id, ctx.now, e.kind, actor, e.detail, message_row);
+
+  int queued = 0;
+  const auto& guard = ctx.config.guard;
+  for (const auto& n : d.notices) {
+    const std::string kind(lifecycle::notice_kind_name(n.kind));
+    // Every automatic mail to someone who is not one of our agents passes the
+    // guard: own addresses, failing addresses, the per-recipient rate limit.
+    // An agent's relayed answer is a person writing: only own/failing checks.
+    auto allowed = [&](const std::string& address) -> bool {
+      if (dir.agent(address)) return true;
+      lifecycle::RecipientHistory h = tx.history(address, ctx.now - guard.rate_window_seconds);
+      if (n.kind == lifecycle::NoticeKind::answer) h.auto_sent_in_window = 0;
+      if (auto why = lifecycle::recipient_block_reason(address, h, guard, ctx.now)) {
+        tx.add_event(view.id, ctx.now, "guard", actor,
+                     "no " + kind + " to " + address + ": " + *why, message_row);
+        return false;
+      }
+      return true;
+    };
+    store::OutboxRow row;
+    row.ticket_id = view.id;
+    row.kind = kind;
+    row.template_name = n.template_name.empty() ? kind : n.template_name;
+    row.detail = n.detail;
+    row.source_message = message_row;
+    row.in_reply_to = std::string(in_reply_to);
+    row.created_at = ctx.now;
+    for (const auto& a : n.to)
+      if (allowed(a)) row.to.push_back(store::lower_address(a));
+    for (const auto& a : n.cc)
+      if (allowed(a)) row.cc.push_back(store::lower_address(a));
+    if (row.to.empty() && row.cc.empty()) continue;
+    const std::string& support = ctx.config.support.address;
+    row.message_id = new_message_id(view.number, kind, support.substr(support.find('@') + 1));
+    tx.queue(row);
+    ++queued;
+    // An agent who is written to about a ticket takes part in it, and gets a
+    // reply token of their own: the path on which their commands count.
+    for (const auto* list : {&row.to, &row.cc})
+      for (const auto& a : *list)
+        if (const lifecycle::Agent* agent = dir.agent(a)) {
+          tx.add_participant(view.id, {agent->name, agent->address}, "agent");
+          tx.add_agent_token(agent_token(ctx.secret, view.number, agent->address), view.id,
+                             agent->address);
+        }
+    tx.add_event(
+        view.id, ctx.now, "queued", actor,
+        kind + " <" + row.message_id + "> to " +
+            [&] {
+              std::string s;
+              for (const auto& a : row.to) s += (s.empty() ? "" : ", ") + a;
+              for (const auto& a : row.cc) s += (s.empty() ? "" : ", ") + ("cc " + a);
+              return s;
+            }(),
+        message_row);
+  }
+  return queued;
+}
+
+}  // namespace ticketd::daemon

@@ -1,0 +1,304 @@
+// The lifecycle half of the store: ticket views for the engine, applying its
+// decisions, the outbox, agent tokens, assignment state and the guard's counts.
+#include "store/store.h"
+
+namespace ticketd::store {
+
+namespace {
+std::optional<std::int64_t> opt(const Stmt& st, int col) {
+  if (st.is_null(col)) return std::nullopt;
+  return st.i64(col);
+}
+
+// Automatic kinds count towards the per-recipient rate limit; an agent's
+// answer is a person writing and does not.
+constexpr const char* kAutomaticKinds =
+    "('acknowledgement','agent_alert','reminder','closure','rejection','command_error',"
+    "'overdue_alert')";
+}  // namespace
+
+lifecycle::TicketView Tx::ticket_view(std::int64_t ticket_id) {
+  auto st = db_.prepare(
+      "SELECT id, number, state, priority, team, assignee, requester_address, created_at, "
+      "state_since, first_response_at, first_response_due, resolution_due, reminders_sent, "
+      "first_response_overdue, resolution_overdue FROM tickets WHERE id = ?1");
+  st.bind(1, ticket_id);
+  if (!st.step())
+    throw Error(SQLITE_NOTFOUND, "ticket " + std::to_string(ticket_id) + " not found");
+  lifecycle::TicketView v;
+  v.id = st.i64(0);
+  v.number = st.text(1);
+  v.state = lifecycle::parse_state(st.text(2)).value_or(lifecycle::State::open);
+  v.priority = lifecycle::parse_priority(st.text(3)).value_or(lifecycle::Priority::normal);
+  v.team = st.text(4);
+  v.assignee = st.text(5);
+  v.requester = st.text(6);
+  v.created_at = st.i64(7);
+  v.state_since = st.i64(8);
+  v.first_response_at = opt(st, 9);
+  v.first_response_due = opt(st, 10);
+  v.resolution_due = opt(st, 11);
+  v.reminders_sent = static_cast<int>(st.i64(12));
+  v.first_response_overdue_noted = st.i64(13) != 0;
+  v.resolution_overdue_noted = st.i64(14) != 0;
+  auto tags = db_.prepare("SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag");
+  tags.bind(1, ticket_id);
+  while (tags.step()) v.tags.push_back(tags.text(0));
+  auto people = db_.prepare(
+      "SELECT address FROM participants WHERE ticket_id = ?1 AND role = 'collaborator' "
+      "ORDER BY address");
+  people.bind(1, ticket_id);
+  while (people.step()) v.collaborators.push_back(people.text(0));
+  return v;
+}
+
+void Tx::apply_fields(std::int64_t id, const lifecycle::Decisions& d, std::int64_t now) {
+  auto set_text = [&](const char* column, std::string_view value) {
+    auto st = db_.prepare(std::string("UPDATE tickets SET ") + column + " = ?2 WHERE id = ?1");
+    st.bind(1, id).bind(2, value);
+    st.run();
+  };
+  auto set_int = [&](const char* column, std::int64_t value) {
+    auto st = db_.prepare(std::string("UPDATE tickets SET ") + column + " = ?2 WHERE id = ?1");
+    st.bind(1, id).bind(2, value);
+    st.run();
+  };
+  if (d.state) {
+    set_text("state", lifecycle::state_name(*d.state));
+    set_int("state_since", now);
+  }
+  if (d.priority) set_text("priority", lifecycle::priority_name(*d.priority));
+  if (d.team) set_text("team", *d.team);
+  if (d.assignee) set_text("assignee", lower_address(*d.assignee));
+  if (d.first_response_at) set_int("first_response_at", *d.first_response_at);
+  if (d.first_response_due) set_int("first_response_due", *d.first_response_due);
+  if (d.resolution_due) set_int("resolution_due", *d.resolution_due);
+  if (d.reminders_sent) set_int("reminders_sent", *d.reminders_sent);
+  auto clear = [&](const char* column) {
+    auto st = db_.prepare(std::string("UPDATE tickets SET ") + column + " = NULL WHERE id = ?1");
+    st.bind(1, id);
+    st.run();
+  };
+  if (d.clear_first_response_due) clear("first_response_due");
+  if (d.clear_resolution_due) clear("resolution_due");
+  if (d.mark_first_response_overdue) set_int("first_response_overdue", 1);
+  if (d.mark_resolution_overdue) set_int("resolution_overdue", 1);
+  auto add_tag = db_.prepare("INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES(?1, ?2)");
+  for (const auto& t : d.add_tags) {
+    add_tag.reset();
+    add_tag.bind(1, id).bind(2, t);
+    add_tag.run();
+  }
+  auto del_tag = db_.prepare("DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag = ?2");
+  for (const auto& t : d.remove_tags) {
+    del_tag.reset();
+    del_tag.bind(1, id).bind(2, t);
+    del_tag.run();
+  }
+  for (const auto& a : d.add_collaborators) add_participant(id, {"", a}, "collaborator");
+  auto del = db_.prepare(
+      "DELETE FROM participants WHERE ticket_id = ?1 AND address = ?2 AND role = 'collaborator'");
+  for (const auto& a : d.remove_collaborators) {
+    const std::string addr = lower_address(a);
+    del.reset();
+    del.bind(1, id).bind(2, addr);
+    del.run();
+  }
+  set_int("updated_at", now);
+}
+
+lifecycle::AssignmentState Tx::assignment_state() {
+  lifecycle::AssignmentState s;
+  auto st = db_.prepare("SELECT team, last_agent FROM assignment");
+  while (st.step()) s.last_assigned[st.text(0)] = st.text(1);
+  auto open = db_.prepare(
+      "SELECT assignee, COUNT(*) FROM tickets WHERE assignee <> '' AND state IN "
+      "('new','open','pending') GROUP BY assignee");
+  while (open.step()) s.open_tickets[open.text(0)] = static_cast<int>(open.i64(1));
+  return s;
+}
+
+void Tx::set_last_assigned(std::string_view team, std::string_view agent) {
+  auto st = db_.prepare("INSERT OR REPLACE INTO assignment(team, last_agent) VALUES(?1, ?2)");
+  st.bind(1, team).bind(2, agent);
+  st.run();
+}
+
+lifecycle::RecipientHistory Tx::history(std::string_view address, std::int64_t since) {
+  const std::string addr = lower_address(address);
+  lifecycle::RecipientHistory h;
+  auto sent = db_.prepare(
+      std::string("SELECT COUNT(*) FROM outbox_recipients r JOIN outbox o ON o.id = r.outbox_id "
+                  "WHERE r.address = ?1 AND o.created_at >= ?2 AND o.kind IN ") +
+      kAutomaticKinds);
+  sent.bind(1, addr).bind(2, since);
+  sent.step();
+  h.auto_sent_in_window = static_cast<int>(sent.i64(0));
+  auto open = db_.prepare(
+      "SELECT COUNT(*) FROM tickets WHERE requester_address = ?1 AND state IN "
+      "('new','open','pending')");
+  open.bind(1, addr);
+  open.step();
+  h.open_tickets = static_cast<int>(open.i64(0));
+  auto failing = db_.prepare("SELECT until FROM failing_addresses WHERE address = ?1");
+  failing.bind(1, addr);
+  if (failing.step()) h.failing_until = failing.i64(0);
+  return h;
+}
+
+std::int64_t Tx::queue(const OutboxRow& row) {
+  auto st = db_.prepare(
+      "INSERT INTO outbox(ticket_id, kind, template, message_id, in_reply_to, detail, "
+      "source_message, created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+  if (row.ticket_id)
+    st.bind(1, *row.ticket_id);
+  else
+    st.bind_null(1);
+  st.bind(2, row.kind).bind(3, row.template_name).bind(4, row.message_id);
+  if (row.in_reply_to.empty())
+    st.bind_null(5);
+  else
+    st.bind(5, row.in_reply_to);
+  st.bind(6, row.detail);
+  if (row.source_message)
+    st.bind(7, *row.source_message);
+  else
+    st.bind_null(7);
+  st.bind(8, row.created_at);
+  st.run();
+  const std::int64_t id = db_.last_insert_id();
+  auto rcpt = db_.prepare(
+      "INSERT OR IGNORE INTO outbox_recipients(outbox_id, address, role) VALUES(?1,?2,?3)");
+  for (const auto* list : {&row.to, &row.cc}) {
+    for (const auto& a : *list) {
+      const std::string addr = lower_address(a);
+      rcpt.reset();
+      rcpt.bind(1, id).bind(2, addr).bind(3, list == &row.to ? "to" : "cc");
+      rcpt.run();
+    }
+  }
+  return id;
+}
+
+void Tx::add_agent_token(std::string_view token, std::int64_t ticket_id, std::string_view agent) {
+  auto st =
+      db_.prepare("INSERT OR IGNORE INTO agent_tokens(token, ticket_id, agent) VALUES(?1, ?2, ?3)");
+  const std::string addr = lower_address(agent);
+  st.bind(1, token).bind(2, ticket_id).bind(3, addr);
+  st.run();
+}
+
+bool Tx::is_agent_path(std::string_view evidence, std::string_view agent) {
+  const std::string addr = lower_address(agent);
+  auto tok = db_.prepare("SELECT 1 FROM agent_tokens WHERE token = ?1 AND agent = ?2");
+  tok.bind(1, evidence).bind(2, addr);
+  if (tok.step()) return true;
+  auto sent = db_.prepare(
+      "SELECT 1 FROM outbox o JOIN outbox_recipients r ON r.outbox_id = o.id "
+      "WHERE o.message_id = ?1 AND r.address = ?2");
+  sent.bind(1, evidence).bind(2, addr);
+  return sent.step();
+}
+
+void Tx::link_ticket(std::int64_t ticket_id, std::int64_t previous_ticket_id) {
+  auto st = db_.prepare("UPDATE tickets SET linked_ticket = ?2 WHERE id = ?1");
+  st.bind(1, ticket_id).bind(2, previous_ticket_id);
+  st.run();
+}
+
+void Tx::mark_failing(std::string_view address, std::int64_t until, std::string_view reason) {
+  auto st = db_.prepare(
+      "INSERT OR REPLACE INTO failing_addresses(address, until, reason) VALUES(?1, ?2, ?3)");
+  const std::string addr = lower_address(address);
+  st.bind(1, addr).bind(2, until).bind(3, reason);
+  st.run();
+}
+
+std::optional<std::int64_t> Tx::ticket_of_outbox_message(std::string_view message_id) {
+  auto st = db_.prepare("SELECT ticket_id FROM outbox WHERE message_id = ?1");
+  st.bind(1, message_id);
+  if (!st.step() || st.is_null(0)) return std::nullopt;
+  return st.i64(0);
+}
+
+std::vector<std::string> Tx::outbox_recipients(std::string_view message_id) {
+  auto st = db_.prepare(
+      "SELECT r.address FROM outbox o JOIN outbox_recipients r ON r.outbox_id = o.id "
+      "WHERE o.message_id = ?1 ORDER BY r.rowid");
+  st.bind(1, message_id);
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+// ---- reads ----
+
+std::vector<OutboxRow> Store::outbox(std::optional<std::int64_t> ticket_id,
+                                     const std::optional<std::string>& state) {
+  std::string sql =
+      "SELECT id, ticket_id, kind, template, message_id, COALESCE(in_reply_to, ''), detail, "
+      "source_message, state, created_at FROM outbox WHERE 1";
+  if (ticket_id) sql += " AND ticket_id = ?1";
+  if (state) sql += " AND state = ?2";
+  sql += " ORDER BY id";
+  auto st = db_.prepare(sql);
+  if (ticket_id) st.bind(1, *ticket_id);
+  if (state) st.bind(2, *state);
+  auto rcpt = db_.prepare(
+      "SELECT address, role FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY rowid");
+  std::vector<OutboxRow> out;
+  while (st.step()) {
+    OutboxRow r;
+    r.id = st.i64(0);
+    r.ticket_id = opt(st, 1);
+    r.kind = st.text(2);
+    r.template_name = st.text(3);
+    r.message_id = st.text(4);
+    r.in_reply_to = st.text(5);
+    r.detail = st.text(6);
+    r.source_message = opt(st, 7);
+    r.state = st.text(8);
+    r.created_at = st.i64(9);
+    rcpt.reset();
+    rcpt.bind(1, r.id);
+    while (rcpt.step()) (rcpt.text(1) == "to" ? r.to : r.cc).push_back(rcpt.text(0));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<std::int64_t> Store::live_ticket_ids() {
+  auto st = db_.prepare("SELECT id FROM tickets WHERE state <> 'closed' ORDER BY id");
+  std::vector<std::int64_t> out;
+  while (st.step()) out.push_back(st.i64(0));
+  return out;
+}
+
+std::vector<MailStory> Store::why(std::string_view message_id) {
+  auto st = db_.prepare(
+      "SELECT m.id, t.number, m.kind, m.from_address, m.at FROM messages m "
+      "JOIN tickets t ON t.id = m.ticket_id WHERE m.message_id = ?1 ORDER BY m.id");
+  st.bind(1, message_id);
+  std::vector<MailStory> out;
+  while (st.step()) {
+    MailStory s;
+    s.message_row = st.i64(0);
+    s.ticket = st.text(1);
+    s.kind = st.text(2);
+    s.from = st.text(3);
+    s.at = st.i64(4);
+    out.push_back(std::move(s));
+  }
+  auto ev =
+      db_.prepare("SELECT at, kind, actor, detail FROM events WHERE message_row = ?1 ORDER BY id");
+  for (auto& s : out) {
+    ev.reset();
+    ev.bind(1, s.message_row);
+    while (ev.step()) s.events.push_back({ev.i64(0), ev.text(1), ev.text(2), ev.text(3)});
+    for (auto& row : outbox(std::nullopt))
+      if (row.source_message == s.message_row) s.queued.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace ticketd::store

@@ -1,0 +1,253 @@
+#!/usr/bin/python3
+"""The help desk's basic flow through the real binaries (issue 3's acceptance).
+
+The four demo scenarios as mail files through `ticketd ingest`, with the
+shipped example config (its rules, teams and agents): customer mail → ticket
+routed by rules → agent replies to the alert with commands → customer answers →
+agent resolves → `ticketd tick` auto-closes after the configured days. Every
+check reads `ticketctl show N --json` / `ticketctl why`. Also: commands from a
+non-agent and from an agent's address off the agent path change nothing.
+Prints 'N passed, M failed'.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--ticketd", required=True)
+ap.add_argument("--ticketctl", required=True)
+args = ap.parse_args()
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+passed = failed = 0
+failures = []
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        failures.append(f"{name}: {str(detail)[:600]}")
+
+
+scratch = tempfile.mkdtemp(prefix="ticketd-life-")
+cfg = os.path.join(scratch, "ticketd.toml")
+with open(os.path.join(ROOT, "ticketd.example.toml")) as f:
+    text = f.read()
+text = text.replace('path = "/var/lib/ticketd/ticketd.db"', 'path = "ticketd.db"')
+with open(cfg, "w") as f:
+    f.write(text)
+
+counter = [0]
+
+
+def mail(frm, subject, body, irt=None, cc=None, to="IT Support <support@example.com>"):
+    counter[0] += 1
+    mid = f"<scn-{counter[0]}@mail.example>"
+    h = [f"From: {frm}", f"To: {to}", f"Subject: {subject}",
+         "Date: Mon, 23 Nov 2026 09:00:00 +0100", f"Message-ID: {mid}"]
+    if cc:
+        h.append(f"Cc: {cc}")
+    if irt:
+        h += [f"In-Reply-To: <{irt}>", f"References: <{irt}>"]
+    h += ["MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8"]
+    return mid.strip("<>"), ("\n".join(h) + "\n\n" + body).encode()
+
+
+def ingest(raw):
+    r = subprocess.run([args.ticketd, "ingest", "--config", cfg, "-v"], input=raw,
+                       capture_output=True, timeout=60)
+    m = re.search(rb"outcome=(\w+) ticket=(\S+)", r.stderr)
+    return r.returncode, (m.group(2).decode() if m else None), r.stderr.decode()
+
+
+def show(number):
+    r = subprocess.run([args.ticketctl, "--config", cfg, "show", number, "--json"],
+                       capture_output=True, timeout=60)
+    return json.loads(r.stdout) if r.returncode == 0 else {}
+
+
+def tick(now):
+    r = subprocess.run([args.ticketd, "tick", "--config", cfg, "--now", str(now)],
+                       capture_output=True, timeout=60)
+    return r.returncode
+
+
+def outbox(t, kind, to=None):
+    rows = [r for r in t.get("outbox", []) if r["kind"] == kind and (to is None or to in r["to"])]
+    return rows[-1] if rows else None
+
+
+def kinds(t):
+    return [e["kind"] for e in t.get("events", [])]
+
+
+def has_event(t, kind, needle=""):
+    return any(e["kind"] == kind and needle in e["detail"] for e in t.get("events", []))
+
+
+NICK = "Nick Moss <nick.moss@example.com>"
+PRIYA = "Priya Shah <priya.shah@example.com>"
+try:
+    # --- Karen Jones: locked out after a password change -------------------
+    _, raw = mail("Karen Jones <karen.jones@example.com>", "Locked out after changing my password",
+                  "I changed my password on Friday and now I cannot log in.\n")
+    rc, karen, err = ingest(raw)
+    check("karen: stored", rc == 0 and karen, err)
+    t = show(karen)
+    check("karen: routed to accounts by rule", t.get("team") == "accounts", t.get("team"))
+    check("karen: assigned round-robin to Nick", t.get("assignee") == "nick.moss@example.com", t.get("assignee"))
+    check("karen: open once assigned", t.get("state") == "open", t.get("state"))
+    check("karen: tagged login", t.get("tags") == ["login"], t.get("tags"))
+    check("karen: rule event names the rule", has_event(t, "rule", "login and password"), kinds(t))
+    check("karen: due times set", t.get("first_response_due") and t.get("resolution_due"), t)
+    ack = outbox(t, "acknowledgement", "karen.jones@example.com")
+    alert = outbox(t, "agent_alert", "nick.moss@example.com")
+    check("karen: acknowledgement queued", ack is not None, t.get("outbox"))
+    check("karen: agent alert queued to Nick", alert is not None, t.get("outbox"))
+
+    # A customer trying a command: ignored and logged.
+    _, raw = mail("Karen Jones <karen.jones@example.com>", "Re: Locked out",
+                  "#priority urgent\nPlease hurry.\n", irt=ack["message_id"] if ack else None)
+    rc, n, err = ingest(raw)
+    t = show(karen)
+    check("non-agent command: same ticket", n == karen, err)
+    check("non-agent command: priority unchanged", t.get("priority") == "normal", t.get("priority"))
+    check("non-agent command: logged with reason", has_event(t, "command_ignored", "not an agent"), kinds(t))
+
+    # Nick answers the alert with a command and a public answer.
+    _, raw = mail(NICK, "Re: [#%s] Locked out" % karen,
+                  "#priority high\n\nHi Karen, I updated your recovery address. Please try the reset link again.\n",
+                  irt=alert["message_id"] if alert else None)
+    rc, n, err = ingest(raw)
+    t = show(karen)
+    check("nick reply: threads", n == karen, err)
+    check("nick reply: priority high", t.get("priority") == "high", t.get("priority"))
+    check("nick reply: pending (waiting on Karen)", t.get("state") == "pending", t.get("state"))
+    answer = outbox(t, "answer", "karen.jones@example.com")
+    check("nick reply: answer relayed to Karen", answer is not None and "recovery address" in answer["detail"],
+          t.get("outbox"))
+    check("nick reply: first response recorded", t.get("first_response_at") is not None, t)
+    check("nick reply: thread kind agent", t["thread"][-1]["kind"] == "agent", t["thread"][-1])
+
+    # Karen answers the relayed answer: back to open, Nick alerted.
+    _, raw = mail("Karen Jones <karen.jones@example.com>", "Re: Locked out", "It works again, thank you!\n",
+                  irt=answer["message_id"] if answer else None)
+    rc, n, err = ingest(raw)
+    t = show(karen)
+    check("karen answer: threads by our answer's Message-ID", n == karen, err)
+    check("karen answer: reopened to open", t.get("state") == "open", t.get("state"))
+    alert2 = outbox(t, "agent_alert", "nick.moss@example.com")
+    check("karen answer: Nick alerted again", alert2 is not None and alert2 != alert, t.get("outbox"))
+
+    # An agent's address on a path that is not the agent's (the customer's
+    # Message-ID): commands change nothing and say why.
+    first_mid = t["thread"][0]["message_id"]
+    _, raw = mail(NICK, "Re: Locked out", "#close\n\nclosing\n", irt=first_mid)
+    rc, n, err = ingest(raw)
+    t = show(karen)
+    check("off-path agent command: not closed", t.get("state") != "closed", t.get("state"))
+    check("off-path agent command: logged", has_event(t, "command_ignored"), kinds(t))
+
+    # Nick resolves from his alert.
+    _, raw = mail(NICK, "Re: Locked out", "#resolve\n\nGlad it works. Closing this.\n",
+                  irt=alert2["message_id"] if alert2 else None)
+    ingest(raw)
+    t = show(karen)
+    check("resolve: resolved", t.get("state") == "resolved", t.get("state"))
+    check("resolve: closure notice to Karen", outbox(t, "closure", "karen.jones@example.com") is not None,
+          t.get("outbox"))
+    check("auto-close: not yet after 1 day", tick(int(time.time()) + 86400) == 0 and
+          show(karen).get("state") == "resolved", show(karen).get("state"))
+    far = int(time.time()) + 8 * 86400
+    check("auto-close: tick runs", tick(far) == 0)
+    t = show(karen)
+    check("auto-close: closed after the configured days", t.get("state") == "closed", t.get("state"))
+
+    # A reply to the closed ticket opens a follow-up ticket.
+    _, raw = mail("Karen Jones <karen.jones@example.com>", "Re: Locked out", "Locked out again!\n",
+                  irt=answer["message_id"] if answer else None)
+    rc, n, err = ingest(raw)
+    check("closed: reply opens a new ticket", n and n != karen, err)
+    if n and n != karen:
+        check("closed: new ticket follows the old", show(n).get("follows") == karen, show(n).get("follows"))
+
+    # --- Cliff Tucker: ERP outage ------------------------------------------
+    _, raw = mail('"Tucker, Cliff" <cliff.tucker@example.com>',
+                  "ERP down - sales and manufacturing cannot enter orders",
+                  "Since 08:45 the ERP shows 'Connection to application server lost'.\n",
+                  cc="Sales Ops <sales-ops@example.com>")
+    rc, cliff, err = ingest(raw)
+    t = show(cliff)
+    check("cliff: urgent by rule", t.get("priority") == "urgent", t.get("priority"))
+    check("cliff: IT team, fixed agent Nick", t.get("team") == "it" and t.get("assignee") == "nick.moss@example.com",
+          (t.get("team"), t.get("assignee")))
+    check("cliff: CC becomes collaborator",
+          [c["address"] for c in t.get("collaborators", [])] == ["sales-ops@example.com"], t.get("collaborators"))
+    alert = outbox(t, "agent_alert", "nick.moss@example.com")
+    _, raw = mail(NICK, "Re: ERP down", "#tag erp\n\nThe application server is back; please check.\n",
+                  irt=alert["message_id"] if alert else None)
+    ingest(raw)
+    t = show(cliff)
+    ans = outbox(t, "answer", "cliff.tucker@example.com")
+    check("cliff: answer goes to requester and collaborators",
+          ans is not None and "sales-ops@example.com" in ans["to"] + ans["cc"], t.get("outbox"))
+    check("cliff: tags outage + erp", sorted(t.get("tags", [])) == ["erp", "outage"], t.get("tags"))
+
+    # --- Alex Kamal: camera dead after Windows 11 upgrade -------------------
+    _, raw = mail("Alex Kamal <alex.kamal@example.com>", "Camera not found after Windows 11 upgrade",
+                  "Since the upgrade my laptop camera is not found in Teams.\n")
+    rc, alex, err = ingest(raw)
+    t = show(alex)
+    check("alex: desktop team by the hardware rule", t.get("team") == "desktop", t.get("team"))
+    check("alex: least-open picks Priya (Nick has open tickets)", t.get("assignee") == "priya.shah@example.com",
+          t.get("assignee"))
+    alert = outbox(t, "agent_alert", "priya.shah@example.com")
+    _, raw = mail(PRIYA, "Re: Camera", "#note driver rollback fixed it on a test laptop\n",
+                  irt=alert["message_id"] if alert else None)
+    ingest(raw)
+    t = show(alex)
+    check("alex: a note is not sent to the customer", outbox(t, "answer") is None, t.get("outbox"))
+    check("alex: note in the thread", t["thread"][-1]["kind"] == "note", t["thread"][-1])
+    _, raw = mail(PRIYA, "Re: Camera", "#assign nobody-here\n\nTrying something.\n",
+                  irt=alert["message_id"] if alert else None)
+    ingest(raw)
+    t = show(alex)
+    err_row = outbox(t, "command_error", "priya.shah@example.com")
+    check("alex: unknown #assign target answered with an error to the agent", err_row is not None, t.get("outbox"))
+
+    # --- Maria Lopez: email sync; Tom (CC) joins -----------------------------
+    mid, raw = mail("Maria Lopez <maria.lopez@example.com>", "Phone no longer syncs my mailbox",
+                    "My phone stops syncing mail after a few minutes.\n", cc="Tom Berger <tom.berger@example.com>")
+    rc, maria, err = ingest(raw)
+    _, raw = mail("Tom Berger <tom.berger@example.com>", "RE: Phone no longer syncs", "Same here.\n", irt=mid)
+    rc, n, err = ingest(raw)
+    check("maria: collaborator's reply threads", n == maria, err)
+    r = subprocess.run([args.ticketctl, "--config", cfg, "why", mid], capture_output=True, timeout=60)
+    out = r.stdout.decode()
+    check("why: names the ticket, the rule and what was queued",
+          r.returncode == 0 and maria in out and "rule" in out and "queued acknowledgement" in out, out)
+
+    # --- Loop guard: an auto-responder gets no acknowledgement ------------------
+    _, raw = mail("Out of Office <ooo@elsewhere.example>", "Automatic reply: hello", "I am away.\n")
+    raw = raw.replace(b"MIME-Version", b"Auto-Submitted: auto-replied\nMIME-Version")
+    rc, n, err = ingest(raw)
+    t = show(n) if n else {}
+    check("guard: automatic mail stored", rc == 0 and n, err)
+    check("guard: no acknowledgement to an auto-responder",
+          outbox(t, "acknowledgement") is None and has_event(t, "guard", "automatic"), (kinds(t), t.get("outbox")))
+finally:
+    shutil.rmtree(scratch, ignore_errors=True)
+
+for f in failures:
+    print("FAIL", f)
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
