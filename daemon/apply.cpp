@@ -25,6 +25,12 @@ std::string new_message_id(std::string_view number, std::string_view kind,
   return id;
 }
 
+std::string message_id_domain(const Config& config) {
+  if (!config.guard.our_message_id_domain.empty()) return config.guard.our_message_id_domain;
+  const std::string& support = config.support.address;
+  return "ticketd." + support.substr(support.find('@') + 1);
+}
+
 std::string agent_token(std::string_view secret, std::string_view number, std::string_view agent) {
   return reply_token(secret, std::string(number) + "/" + store::lower_address(agent));
 }
@@ -73,8 +79,7 @@ int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,
     for (const auto& a : n.cc)
       if (allowed(a)) row.cc.push_back(store::lower_address(a));
     if (row.to.empty() && row.cc.empty()) continue;
-    const std::string& support = ctx.config.support.address;
-    row.message_id = new_message_id(view.number, kind, support.substr(support.find('@') + 1));
+    row.message_id = new_message_id(view.number, kind, message_id_domain(ctx.config));
     tx.queue(row);
     ++queued;
     // An agent who is written to about a ticket takes part in it, and gets a

@@ -33,6 +33,9 @@ int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,
 // so a reply to it threads by In-Reply-To and a resend is recognisable.
 std::string new_message_id(std::string_view number, std::string_view kind, std::string_view domain);
 
+// The right side of our Message-IDs ("ticketd.<support domain>").
+std::string message_id_domain(const Config& config);
+
 // The reply token of `agent` on ticket `number`: HMAC(secret, number/agent).
 std::string agent_token(std::string_view secret, std::string_view number, std::string_view agent);
 

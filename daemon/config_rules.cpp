@@ -269,7 +269,9 @@ void load_people_and_rules(const toml::table& root, const std::string& path, Con
 
   const std::string support = lower(c.support.address);
   c.guard.our_addresses = {support};
-  c.guard.our_message_id_domain = support.substr(support.find('@') + 1);
+  // Our Message-IDs end in "@ticketd.<support domain>": colleagues of the
+  // customers share the support domain, their mailers must not look like us.
+  c.guard.our_message_id_domain = "ticketd." + support.substr(support.find('@') + 1);
 }
 
 }  // namespace ticketd::daemon

@@ -313,9 +313,7 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
           row.to = {sender};
           row.in_reply_to = msg.keys.message_id;
           row.created_at = now;
-          const std::string& support = config_.support.address;
-          row.message_id =
-              new_message_id("rejected", "rejection", support.substr(support.find('@') + 1));
+          row.message_id = new_message_id("rejected", "rejection", message_id_domain(config_));
           tx.queue(row);
         }
       }

@@ -51,7 +51,8 @@ counter = [0]
 
 def mail(frm, subject, body, irt=None, cc=None, to="IT Support <support@example.com>"):
     counter[0] += 1
-    mid = f"<scn-{counter[0]}@mail.example>"
+    # Same domain as the support address: colleagues' mailers must not look like ticketd.
+    mid = f"<scn-{counter[0]}@example.com>"
     h = [f"From: {frm}", f"To: {to}", f"Subject: {subject}",
          "Date: Mon, 23 Nov 2026 09:00:00 +0100", f"Message-ID: {mid}"]
     if cc:
