@@ -47,14 +47,20 @@ RawMail read_stdin(std::string& buf, std::int64_t limit) {
   return r;
 }
 
-int run_ingest(const std::string& config_path, int verbosity) {
-  Config config;
+// The config, or nullopt after saying on stderr what is wrong with it.
+std::optional<Config> load_or_report(const std::string& config_path) {
   try {
-    config = load_config(config_path);
+    return load_config(config_path);
   } catch (const ConfigError& e) {
     std::cerr << "ticketd: " << e.what() << "\n";
-    return kExitConfig;
+    return std::nullopt;
   }
+}
+
+int run_ingest(const std::string& config_path, int verbosity) {
+  auto loaded = load_or_report(config_path);
+  if (!loaded) return kExitConfig;
+  const Config& config = *loaded;
   setup_logging(config.log.level, verbosity);
   std::string secret;
   try {
@@ -89,13 +95,9 @@ int run_ingest(const std::string& config_path, int verbosity) {
 }
 
 int run_tick(const std::string& config_path, std::optional<std::int64_t> now, int verbosity) {
-  Config config;
-  try {
-    config = load_config(config_path);
-  } catch (const ConfigError& e) {
-    std::cerr << "ticketd: " << e.what() << "\n";
-    return kExitConfig;
-  }
+  auto loaded = load_or_report(config_path);
+  if (!loaded) return kExitConfig;
+  const Config& config = *loaded;
   setup_logging(config.log.level, verbosity);
   try {
     const std::string secret = load_or_create_secret(config);
