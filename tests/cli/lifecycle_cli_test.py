@@ -237,6 +237,75 @@ try:
     check("why: names the ticket, the rule and what was queued",
           r.returncode == 0 and maria in out and "rule" in out and "queued acknowledgement" in out, out)
 
+    # Nick hands Maria's ticket to Priya; Priya answers from her own alert,
+    # Maria confirms, Priya resolves; the clock closes it.
+    t = show(maria)
+    alert = outbox(t, "agent_alert", "nick.moss@example.com")
+    _, raw = mail(NICK, "Re: sync", "#assign Priya Shah\n", irt=alert["message_id"] if alert else None)
+    ingest(raw)
+    t = show(maria)
+    check("maria: #assign moves it to Priya", t.get("assignee") == "priya.shah@example.com", t.get("assignee"))
+    check("maria: #assign logged", has_event(t, "assigned", "priya.shah@example.com"), kinds(t))
+    palert = outbox(t, "agent_alert", "priya.shah@example.com")
+    check("maria: the new assignee is alerted", palert is not None, t.get("outbox"))
+    _, raw = mail(PRIYA, "Re: sync", "Please re-add the account with server mail.example.com.\n",
+                  irt=palert["message_id"] if palert else None)
+    ingest(raw)
+    t = show(maria)
+    pans = outbox(t, "answer", "maria.lopez@example.com")
+    check("maria: Priya's answer goes to Maria, Tom in copy",
+          pans is not None and "tom.berger@example.com" in pans["to"] + pans["cc"], t.get("outbox"))
+    _, raw = mail("Maria Lopez <maria.lopez@example.com>", "Re: sync", "That fixed it.\n",
+                  irt=pans["message_id"] if pans else None)
+    ingest(raw)
+    palert2 = outbox(show(maria), "agent_alert", "priya.shah@example.com")
+    _, raw = mail(PRIYA, "Re: sync", "#resolve\n", irt=palert2["message_id"] if palert2 else None)
+    ingest(raw)
+    check("maria: resolved", show(maria).get("state") == "resolved", show(maria).get("state"))
+
+    # A bounce of one of our mails: a delivery failure on the right ticket, the
+    # address rests, and the bounce is never a new ticket.
+    t = show(cliff)
+    ack = outbox(t, "acknowledgement", "cliff.tucker@example.com")
+    bounce = (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\n"
+        "To: support@example.com\nSubject: Undelivered Mail Returned to Sender\n"
+        "Message-ID: <bounce-1@mx.example.com>\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+        "--b\nContent-Type: text/plain\n\nmailbox full\n"
+        "--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; cliff.tucker@example.com\n"
+        "Action: failed\nStatus: 5.2.2\n"
+        "--b\nContent-Type: text/rfc822-headers\n\nFrom: support@example.com\n"
+        f"Message-ID: <{ack['message_id'] if ack else 'none'}>\nSubject: ack\n--b--\n").encode()
+    rc, n, err = ingest(bounce)
+    t = show(cliff)
+    check("bounce: filed on the ticket of the bounced mail", n == cliff, err)
+    check("bounce: delivery failure event", has_event(t, "delivery_failure", "cliff.tucker@example.com"), kinds(t))
+    before = len(t.get("outbox", []))
+    _, raw = mail("Cliff Tucker <cliff.tucker@example.com>", "Printer jammed", "The printer on floor 2 is jammed.\n")
+    rc, n, err = ingest(raw)
+    t2 = show(n) if n else {}
+    check("bounce: the failing address gets no acknowledgement for a while",
+          outbox(t2, "acknowledgement") is None and has_event(t2, "guard", "failing"), (kinds(t2), t2.get("outbox")))
+
+    # Rate limit: one sender, many new tickets in an hour: after 5
+    # acknowledgements the rest are stored but not answered.
+    numbers = []
+    for i in range(7):
+        _, raw = mail("Busy Bee <busy.bee@example.com>", f"Question {i}", f"Question number {i}.\n")
+        numbers.append(ingest(raw)[1])
+    acks = [outbox(show(x), "acknowledgement") is not None for x in numbers]
+    check("rate limit: all 7 mails stored as tickets", all(numbers) and len(set(numbers)) == 7, numbers)
+    check("rate limit: 5 acknowledgements, then none", acks == [True] * 5 + [False] * 2, acks)
+    check("rate limit: the event says so", has_event(show(numbers[-1]), "guard", "rate limit"), kinds(show(numbers[-1])))
+
+    # The clock closes what was resolved, once the days have passed.
+    check("clock: tick", tick(int(time.time()) + 8 * 86400) == 0)
+    check("clock: Maria's ticket closed", show(maria).get("state") == "closed", show(maria).get("state"))
+    check("clock: Cliff's answered ticket got a reminder",
+          outbox(show(cliff), "reminder") is not None or has_event(show(cliff), "guard", "failing"),
+          kinds(show(cliff)))
+
     # --- Loop guard: an auto-responder gets no acknowledgement ------------------
     _, raw = mail("Out of Office <ooo@elsewhere.example>", "Automatic reply: hello", "I am away.\n")
     raw = raw.replace(b"MIME-Version", b"Auto-Submitted: auto-replied\nMIME-Version")

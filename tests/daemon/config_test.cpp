@@ -21,6 +21,15 @@ TEST(Config, ShippedExampleIsValid) {
   EXPECT_EQ(c.tickets.prefix, "TD-");
   EXPECT_EQ(c.tickets.secret_file, "/var/lib/ticketd/ticketd.secret");
   EXPECT_EQ(c.limits.max_message_bytes, 64ll << 20);
+  // The help-desk part: teams, agents, compiled rules, timings.
+  ASSERT_NE(c.directory.team("accounts"), nullptr);
+  ASSERT_NE(c.directory.agent("nick.moss@example.com"), nullptr);
+  EXPECT_EQ(c.directory.agent("Priya Shah")->address, "priya.shah@example.com");
+  EXPECT_GE(c.rules->rules().size(), 4u);
+  EXPECT_EQ(c.lifecycle.auto_close_after_seconds, 7 * 86400);
+  EXPECT_EQ(c.lifecycle.sla.at(ticketd::lifecycle::Priority::urgent).first_response_seconds, 3600);
+  EXPECT_EQ(c.guard.max_auto_per_recipient, 5);
+  EXPECT_EQ(c.guard.our_message_id_domain, "ticketd.example.com");
 }
 
 struct Bad {
@@ -49,6 +58,34 @@ const Bad kBad[] = {
      "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[tickets]\nprefix = \"T D\"\n",
      ":6: tickets.prefix: only letters"},
     {"syntax", "[store\npath = 1\n", ":1: (syntax):"},
+    {"rule_bad_regex",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[[rule]]\nname = \"r1\"\n"
+     "when.subject = \"(unclosed\"\n",
+     ":5: rule \"r1\": subject regex"},
+    {"rule_unknown_team",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[[rule]]\nname = \"r2\"\n"
+     "then.team = \"nobody\"\n",
+     "rule.then.team: rule \"r2\": unknown team \"nobody\""},
+    {"rule_unknown_agent",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[[rule]]\nname = \"r3\"\n"
+     "then.assignee = \"ghost@x.example\"\n",
+     "rule.then.assignee: rule \"r3\": unknown agent"},
+    {"rule_unknown_condition",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[[rule]]\nname = \"r4\"\n"
+     "when.colour = \"x\"\n",
+     ":7: rule.when.colour: unknown key"},
+    {"agent_unknown_team",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[[agent]]\nname = \"N\"\n"
+     "address = \"n@x.example\"\nteams = [\"ghosts\"]\n",
+     "agent.teams: unknown team \"ghosts\""},
+    {"team_bad_assign",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[[team]]\nname = \"t\"\n"
+     "assign = \"randomly\"\n",
+     "team.assign: round-robin, least-open or an agent's address"},
+    {"sla_unknown_priority",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[sla.critical]\n"
+     "first_response_minutes = 5\n",
+     "sla.critical: unknown priority"},
 };
 
 class ConfigErrors : public ::testing::TestWithParam<Bad> {};
