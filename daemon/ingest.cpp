@@ -255,13 +255,23 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
       tx.add_event(ticket_id, now, "message_added", actor, d.detail, row);
       tx.add_event(ticket_id, now, "guard", actor, "not answered: " + *auto_reason, row);
     } else if (agent) {
-      const lifecycle::AgentMail mail =
+      lifecycle::AgentMail mail =
           lifecycle::parse_agent_commands(msg.new_text.empty() ? msg.text : msg.new_text);
       const bool may_command = tx.is_agent_path(d.evidence, sender);
+      // Off the agent's own reply path the From could be forged: nothing is
+      // relayed to the customer, the text is kept as an internal note.
+      const bool withheld = !may_command && !mail.is_note;
+      if (withheld) mail.is_note = true;
       const std::int64_t row =
           tx.add_message(ticket_id, raw_id, msg, "in", mail.is_note ? "note" : "agent", chash, now);
       tx.add_event(ticket_id, now, "message_added", actor,
                    d.detail + " (agent " + agent->name + ")", row);
+      if (withheld)
+        tx.add_event(ticket_id, now, "relay_withheld", actor,
+                     "not on " + agent->name +
+                         "'s reply path (a reply to a mail ticketd sent them): kept as an internal "
+                         "note, not sent to the customer",
+                     row);
       const lifecycle::Decisions dec = lifecycle::on_agent_mail(
           view, *agent, mail, may_command, dir, tx.assignment_state(), config_.lifecycle, now);
       apply_decisions(ctx, view, dec, actor, row, msg.keys.message_id);

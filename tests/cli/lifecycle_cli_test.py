@@ -157,6 +157,10 @@ try:
     t = show(karen)
     check("off-path agent command: not closed", t.get("state") != "closed", t.get("state"))
     check("off-path agent command: logged", has_event(t, "command_ignored"), kinds(t))
+    check("off-path agent mail: not relayed to the customer (From may be forged)",
+          has_event(t, "relay_withheld") and t["thread"][-1]["kind"] == "note"
+          and not any("closing" in r["detail"] for r in t.get("outbox", []) if r["kind"] == "answer"),
+          (kinds(t), t["thread"][-1]["kind"]))
 
     # Nick resolves from his alert.
     _, raw = mail(NICK, "Re: Locked out", "#resolve\n\nGlad it works. Closing this.\n",
