@@ -293,3 +293,59 @@ TEST_F(Ingest, AttachmentsAreStoredWithHash) {
 }
 
 }  // namespace
+
+namespace {
+
+// Rules that refuse a mail: it is kept in the quarantine with the reason, a
+// rejection notice is queued (never for spam, never to an automatic sender).
+class IngestRules : public Ingest {
+ protected:
+  void use_rules(std::vector<lifecycle::Rule> rules) {
+    auto set = lifecycle::RuleSet::compile(std::move(rules));
+    ASSERT_TRUE(set.has_value()) << set.error();
+    config_.rules = std::make_shared<const lifecycle::RuleSet>(std::move(*set));
+  }
+};
+
+TEST_F(IngestRules, RejectQuarantinesAndQueuesNotice) {
+  lifecycle::Rule r;
+  r.name = "no sales pitches";
+  r.conditions.push_back({lifecycle::ConditionField::subject, "", "special offer", false});
+  r.actions.reject = "This address is for IT support only.";
+  use_rules({r});
+  auto out = ingest(Mail{.subject = "Special offer on toner"}.bytes());
+  EXPECT_EQ(out.result, daemon::IngestResult::quarantined);
+  ASSERT_EQ(store_->quarantined().size(), 1u);
+  EXPECT_EQ(store_->quarantined()[0].reason, "rejected");
+  EXPECT_NE(store_->quarantined()[0].detail.find("no sales pitches"), std::string::npos);
+  EXPECT_TRUE(store_->list_tickets(std::nullopt).empty());
+  auto rows = store_->outbox(std::nullopt);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "rejection");
+  EXPECT_EQ(rows[0].to, std::vector<std::string>{"karen@example.com"});
+  EXPECT_EQ(rows[0].detail, "This address is for IT support only.");
+}
+
+TEST_F(IngestRules, SpamIsQuarantinedSilently) {
+  lifecycle::Rule r;
+  r.name = "pills";
+  r.conditions.push_back({lifecycle::ConditionField::body, "", "cheap pills", false});
+  r.actions.spam = true;
+  use_rules({r});
+  auto out = ingest(Mail{.body = "Buy cheap pills now\n"}.bytes());
+  EXPECT_EQ(out.result, daemon::IngestResult::quarantined);
+  EXPECT_EQ(store_->quarantined().at(0).reason, "spam");
+  EXPECT_TRUE(store_->outbox(std::nullopt).empty());
+}
+
+TEST_F(IngestRules, RejectedAutoReplyGetsNoNotice) {
+  lifecycle::Rule r;
+  r.name = "reject all";
+  r.actions.reject = "no";
+  use_rules({r});
+  ingest(Mail{.extra = "Auto-Submitted: auto-replied\n"}.bytes());
+  EXPECT_EQ(store_->quarantined().size(), 1u);
+  EXPECT_TRUE(store_->outbox(std::nullopt).empty());
+}
+
+}  // namespace
