@@ -134,18 +134,12 @@ HeaderBlock split_header_block(std::string_view part, const ParseLimits& limits,
 }
 
 std::string unfold(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  std::size_t pos = 0;
-  while (pos < value.size()) {
-    const std::size_t brk = value.find_first_of("\r\n", pos);
-    if (brk == std::string_view::npos) {
-      out.append(value.substr(pos));
-      break;
-    }
-    out.append(value.substr(pos, brk - pos));
-    pos = brk + 1;
-  }
+  // Most values are one line: one copy, no per-character appends.
+  std::string out(value);
+  std::size_t w = 0;
+  for (char c : out)
+    if (c != '\r' && c != '\n') out[w++] = c;
+  out.resize(w);
   return out;
 }
 

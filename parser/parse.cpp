@@ -18,9 +18,12 @@ namespace ticketd::parser {
 namespace {
 
 std::string sha256_hex(std::string_view data) {
+  // Fetched once: OpenSSL 3 looks the algorithm up on every EVP_sha256() use,
+  // which costs more than hashing a small attachment.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), md, &len, kSha256 ? kSha256 : EVP_sha256(), nullptr);
   static constexpr char hex[] = "0123456789abcdef";
   std::string out(len * 2, '0');
   for (unsigned i = 0; i < len; ++i) {
@@ -256,12 +259,19 @@ class Walker {
     kids.reserve(split.parts.size());
     for (std::string_view p : split.parts)
       kids.push_back(split_header_block(p, limits_, msg_.defects));
-    auto kid_type = [&](std::size_t i) {
-      const HeaderField* f = kids[i].find("Content-Type");
-      if (!f) return std::string(child_default);
+    std::vector<std::string> kid_types;
+    kid_types.reserve(kids.size());
+    for (const auto& kid : kids) {
+      const HeaderField* f = kid.find("Content-Type");
+      if (!f) {
+        kid_types.emplace_back(child_default);
+        continue;
+      }
       std::string v = to_lower(trim(unfold(f->value)));
-      return v.substr(0, v.find(';'));
-    };
+      v.resize(std::min(v.size(), v.find(';')));
+      kid_types.push_back(std::string(trim(v)));
+    }
+    auto kid_type = [&](std::size_t i) -> const std::string& { return kid_types[i]; };
     auto walk_kid = [&](std::size_t i, Mode m, bool in_report = false) {
       walk(split.parts[i], kids[i], depth + 1, m, child_default, in_report);
     };
