@@ -9,9 +9,13 @@
 #include <vector>
 
 #include "parser/header_text.h"
+#include "parser/lex.h"
 
 namespace ticketd::parser {
 namespace {
+
+using lex::skip_comment;
+using lex::skip_quoted;
 
 bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -68,34 +72,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
   return s;
-}
-
-// Index just past the quoted string starting at `i` (s[i] == '"'); s.size() if
-// it is never closed.
-std::size_t skip_quoted(std::string_view s, std::size_t i) {
-  for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '"') {
-      return i + 1;
-    }
-  }
-  return s.size();
-}
-
-// Index just past the (possibly nested) comment starting at `i` (s[i] == '(').
-std::size_t skip_comment(std::string_view s, std::size_t i) {
-  int depth = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '(') {
-      ++depth;
-    } else if (s[i] == ')') {
-      if (--depth == 0) return i + 1;
-    }
-  }
-  return s.size();
 }
 
 // Appends the text of a quoted string or comment body without its escapes.

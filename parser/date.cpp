@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "parser/header_text.h"
+#include "parser/lex.h"
 
 namespace ticketd::parser {
 namespace {
+
+using lex::skip_comment;
 
 bool is_wsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -19,21 +22,6 @@ char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c -
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-// Index just past the (possibly nested) comment starting at `i` (s[i] == '(').
-std::size_t skip_comment(std::string_view s, std::size_t i) {
-  int depth = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '(') {
-      ++depth;
-    } else if (s[i] == ')') {
-      if (--depth == 0) return i + 1;
-    }
-  }
-  return s.size();
-}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (shifting the year to
 // start in March puts the leap day last, so each era of 400 years repeats).
