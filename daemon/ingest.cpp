@@ -92,6 +92,19 @@ std::string ticket_subject(std::string_view subject, std::string_view prefix) {
   return clean.empty() ? std::string("(no subject)") : clean;
 }
 
+// Mail ticketd itself wrote: From is the support address (or a plus form
+// of it), or the Message-ID is one of ours.
+bool is_own_mail(const parser::Message& m, const Config& config) {
+  const std::string from = store::lower_address(m.from.address);
+  const std::string support = store::lower_address(config.support.address);
+  const auto at = support.find('@');
+  const bool from_us = from == support || (from.starts_with(support.substr(0, at) + "+") &&
+                                           from.ends_with(support.substr(at)));
+  const std::string& domain = config.guard.our_message_id_domain;
+  const std::string id = store::lower_address(m.keys.message_id);
+  return from_us || (!domain.empty() && id.ends_with("@" + domain));
+}
+
 std::string actor_of(const parser::Message& m) {
   return m.from.address.empty() ? std::string("unknown") : m.from.address;
 }
@@ -208,6 +221,17 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
   const std::string actor = actor_of(msg);
   const auto auto_reason = lifecycle::automatic_mail_reason(msg, config_.guard);
   ApplyContext ctx{tx, config_, secret_, now};
+
+  // Our own mail come back (an ack delivered into the support mailbox, a
+  // forwarding loop): kept, never a ticket, never answered.
+  if (is_own_mail(msg, config_)) {
+    const std::int64_t q =
+        tx.quarantine(raw_id, "own_mail", "From or Message-ID is ticketd's own", now);
+    tx.add_event(std::nullopt, now, "quarantined", actor,
+                 "quarantine #" + std::to_string(q) + ": own_mail <" + msg.keys.message_id + ">");
+    tx.commit();
+    return {IngestResult::quarantined, "", "own_mail"};
+  }
 
   // A delivery report about a mail we sent goes to that mail's ticket and
   // marks its recipients as failing; one we cannot place is quarantined, never

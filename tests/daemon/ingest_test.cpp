@@ -242,6 +242,23 @@ TEST_F(Ingest, MailWithoutSenderIsQuarantined) {
   EXPECT_EQ(store_->quarantined().size(), 1u);
 }
 
+TEST_F(Ingest, OwnMailComingBackIsNoTicket) {
+  config_.guard.our_message_id_domain = "ticketd.example.com";
+  auto out = ingest(Mail{.from = "IT Support <support@example.com>",
+                         .message_id = "<TD-1001.acknowledgement.00ff@ticketd.example.com>"}
+                        .bytes());
+  EXPECT_EQ(out.result, daemon::IngestResult::quarantined);
+  EXPECT_EQ(store_->quarantined().at(0).reason, "own_mail");
+  // A forwarded copy under another From but with our Message-ID: also ours.
+  ingest(Mail{.from = "Relay <relay@example.com>",
+              .message_id = "<TD-1002.agent_alert.01@ticketd.example.com>",
+              .body = "x\n"}
+             .bytes());
+  EXPECT_EQ(store_->quarantined().size(), 2u);
+  EXPECT_TRUE(store_->list_tickets(std::nullopt).empty());
+  EXPECT_TRUE(store_->outbox(std::nullopt).empty());
+}
+
 TEST_F(Ingest, GarbageIsQuarantined) {
   static constexpr char kGarbage[] = "\x00\x01\x02 this is not a mail";
   auto out = ingest(std::string(kGarbage, sizeof kGarbage - 1));
