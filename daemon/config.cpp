@@ -58,6 +58,32 @@ const std::vector<Key>& keys() {
        [](Config& c, const toml::node& n) { c.limits.max_attachment_bytes = int_of(n); }},
       {"log", "level", Key::string, false, 1, 16,
        [](Config& c, const toml::node& n) { c.log.level = str_of(n); }},
+      {"smtp", "url", Key::string, false, 1, 2048,
+       [](Config& c, const toml::node& n) { c.smtp.url = str_of(n); }},
+      {"smtp", "username", Key::string, false, 0, 254,
+       [](Config& c, const toml::node& n) { c.smtp.username = str_of(n); }},
+      {"smtp", "password_file", Key::string, false, 1, 4096,
+       [](Config& c, const toml::node& n) { c.smtp.password_file = str_of(n); }},
+      {"smtp", "oauth2_token_file", Key::string, false, 1, 4096,
+       [](Config& c, const toml::node& n) { c.smtp.oauth2_token_file = str_of(n); }},
+      {"smtp", "ca_file", Key::string, false, 1, 4096,
+       [](Config& c, const toml::node& n) { c.smtp.ca_file = str_of(n); }},
+      {"smtp", "tls", Key::string, false, 1, 16,
+       [](Config& c, const toml::node& n) { c.smtp.tls = str_of(n); }},
+      {"smtp", "timeout_seconds", Key::integer, false, 1, 3600,
+       [](Config& c, const toml::node& n) { c.smtp.timeout_seconds = int_of(n); }},
+      {"outbox", "max_attempts", Key::integer, false, 1, 1000,
+       [](Config& c, const toml::node& n) { c.outbox.max_attempts = int_of(n); }},
+      {"outbox", "backoff_seconds", Key::integer, false, 1, 86400,
+       [](Config& c, const toml::node& n) { c.outbox.backoff_seconds = int_of(n); }},
+      {"outbox", "backoff_max_seconds", Key::integer, false, 1, 7 * 86400,
+       [](Config& c, const toml::node& n) { c.outbox.backoff_max_seconds = int_of(n); }},
+      {"outbox", "batch", Key::integer, false, 1, 10000,
+       [](Config& c, const toml::node& n) { c.outbox.batch = int_of(n); }},
+      {"templates", "dir", Key::string, false, 1, 4096,
+       [](Config& c, const toml::node& n) { c.templates.dir = str_of(n); }},
+      {"templates", "thread_entries", Key::integer, false, 0, 100,
+       [](Config& c, const toml::node& n) { c.templates.thread_entries = int_of(n); }},
       {"lifecycle", "auto_close_days", Key::integer, false, 0, 3650,
        [](Config& c, const toml::node& n) {
          c.lifecycle.auto_close_after_seconds = int_of(n) * kDay;
@@ -122,7 +148,41 @@ std::string key_path_at(const std::string& file, std::size_t line, const std::st
   return table.empty() || key.find('.') != std::string::npos ? key : table + "." + key;
 }
 
+// [smtp]: a known scheme, one kind of secret, plaintext only to loopback.
+template <class At>
+void check_smtp(const std::string& path, const Config& c, At at) {
+  const auto& s = c.smtp;
+  if (!s.url.empty() && !s.url.starts_with("smtp://") && !s.url.starts_with("smtps://"))
+    fail(path, at("smtp", "url"), "smtp.url", "must start with smtp:// (STARTTLS) or smtps://");
+  if (!s.password_file.empty() && !s.oauth2_token_file.empty())
+    fail(path, at("smtp", "oauth2_token_file"), "smtp.oauth2_token_file",
+         "give password_file or oauth2_token_file, not both");
+  if (s.tls != "required" && s.tls != "none")
+    fail(path, at("smtp", "tls"), "smtp.tls", "one of \"required\", \"none\"");
+  if (s.tls == "none") {
+    const std::string host = url_host(s.url);
+    if (host != "127.0.0.1" && host != "localhost" && host != "[::1]")
+      fail(path, at("smtp", "tls"), "smtp.tls",
+           "\"none\" is only allowed for a loopback server (127.0.0.1, ::1, localhost)");
+    if (s.url.starts_with("smtps://"))
+      fail(path, at("smtp", "tls"), "smtp.tls", "\"none\" contradicts an smtps:// url");
+  }
+  if (c.outbox.backoff_max_seconds < c.outbox.backoff_seconds)
+    fail(path, at("outbox", "backoff_max_seconds"), "outbox.backoff_max_seconds",
+         "must not be below outbox.backoff_seconds");
+}
+
 }  // namespace
+
+std::string url_host(std::string_view url) {
+  auto p = url.find("://");
+  if (p == std::string_view::npos) return {};
+  url.remove_prefix(p + 3);
+  if (auto at = url.find('@'); at != std::string_view::npos && at < url.find('/'))
+    url.remove_prefix(at + 1);
+  if (url.starts_with('[')) return std::string(url.substr(0, url.find(']') + 1));
+  return std::string(url.substr(0, url.find_first_of(":/")));
+}
 
 Config load_config(const std::string& path) {
   Config c;
@@ -206,9 +266,13 @@ Config load_config(const std::string& path) {
   if (std::find(std::begin(levels), std::end(levels), c.log.level) == std::end(levels))
     fail(path, at("log", "level"), "log.level", "one of trace, debug, info, warn, error, off");
 
+  check_smtp(path, c, at);
   load_people_and_rules(root, path, c);
 
   c.store.path = resolve(path, c.store.path);
+  for (std::string* p : {&c.smtp.password_file, &c.smtp.oauth2_token_file, &c.smtp.ca_file,
+                         &c.templates.dir})
+    *p = resolve(path, *p);
   if (c.tickets.secret_file.empty()) {
     c.tickets.secret_file = (fs::path(c.store.path).parent_path() / "ticketd.secret").string();
   } else {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lifecycle/engine.h"
@@ -44,6 +45,32 @@ struct Config {
     std::string level = "warn";  // trace, debug, info, warn, error
   } log;
 
+  // [smtp]: where the outbox goes. Secrets are read from files at start-up.
+  struct {
+    std::string url;  // smtp://host:port (STARTTLS required) or smtps://host:port
+    std::string username;
+    std::string password_file;
+    std::string oauth2_token_file;  // XOAUTH2 bearer token instead of a password
+    std::string ca_file;            // extra trust anchor for a private server
+    std::string tls = "required";   // "required", or "none" (loopback hosts only)
+    std::int64_t timeout_seconds = 60;
+  } smtp;
+
+  // [outbox]: delivery retries. A 4xx or a connection failure defers the row
+  // with capped exponential backoff; a 5xx or the last attempt makes it dead.
+  struct {
+    std::int64_t max_attempts = 10;
+    std::int64_t backoff_seconds = 60;        // first retry delay, doubled each time
+    std::int64_t backoff_max_seconds = 3600;  // cap
+    std::int64_t batch = 50;                  // rows per pass over one SMTP connection
+  } outbox;
+
+  // [templates]: the Mustache templates (defaults ship with ticketd).
+  struct {
+    std::string dir;  // overrides; a file here replaces the default of that name
+    std::int64_t thread_entries = 3;  // the thread's last N entries in a mail
+  } templates;
+
   // [lifecycle], [sla.<priority>], [guard], [[agent]], [[team]], [[rule]]
   lifecycle::LifecycleSettings lifecycle;
   lifecycle::GuardSettings guard;
@@ -56,6 +83,9 @@ class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The host of a URL ("smtp://user@host:25/" → "host", "[::1]" kept bracketed).
+std::string url_host(std::string_view url);
 
 // Reads and validates `path`. Throws ConfigError with "file:line: key: problem".
 Config load_config(const std::string& path);

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/apply.h"
+#include "daemon/verp.h"
 #include "lifecycle/commands.h"
 #include "lifecycle/engine.h"
 #include "lifecycle/guard.h"
@@ -236,8 +237,15 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
   // A delivery report about a mail we sent goes to that mail's ticket and
   // marks its recipients as failing; one we cannot place is quarantined, never
   // answered and never a new ticket.
-  if (msg.auto_kind == parser::AutoKind::delivery_report) {
-    for (const auto& id : msg.bounced_message_ids) {
+  // A mail to a VERP bounce address is a report about that exact outbox row,
+  // whatever its format; otherwise the report's cited Message-IDs place it.
+  const std::optional<std::int64_t> verp = verp_row(msg.keys.plus_tokens, secret_);
+  if (msg.auto_kind == parser::AutoKind::delivery_report || verp) {
+    std::vector<std::string> ids;
+    if (verp)
+      if (auto row = store_.outbox_row(*verp)) ids.push_back(row->message_id);
+    ids.insert(ids.end(), msg.bounced_message_ids.begin(), msg.bounced_message_ids.end());
+    for (const auto& id : ids) {
       auto ticket_id = tx.ticket_of_outbox_message(id);
       if (!ticket_id) continue;
       const lifecycle::TicketView view = tx.ticket_view(*ticket_id);

@@ -101,6 +101,10 @@ json outbox_json(const store::OutboxRow& r) {
               {"cc", r.cc},
               {"state", r.state},
               {"created_at", iso_utc(r.created_at)},
+              {"attempts", r.attempts},
+              {"next_attempt_at", r.next_attempt_at ? json(iso_utc(*r.next_attempt_at)) : json()},
+              {"sent_at", r.sent_at ? json(iso_utc(*r.sent_at)) : json()},
+              {"last_error", r.last_error.empty() ? json() : json(r.last_error)},
               {"detail", r.detail}};
 }
 

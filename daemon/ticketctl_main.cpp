@@ -1,13 +1,17 @@
 // ticketctl: look at what ticketd stored — tables for people, --json for
 // scripts — and parse mail files without storing them.
 #include <CLI/CLI.hpp>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 
 #include "daemon/config.h"
 #include "daemon/exit_codes.h"
+#include "daemon/apply.h"
+#include "daemon/outbound.h"
 #include "daemon/render.h"
+#include "templates/composer.h"
 #include "parser/parse.h"
 #include "store/store.h"
 
@@ -126,10 +130,102 @@ int run_outbox(ticketd::store::Store& s, const std::optional<std::string>& state
   for (const auto& r : rows) {
     std::string to;
     for (const auto& a : r.to) to += (to.empty() ? "" : ", ") + a;
-    t.push_back({std::to_string(r.id), r.state, r.kind, to, r.message_id});
+    std::string when = r.sent_at           ? iso_utc(*r.sent_at)
+                       : r.next_attempt_at ? "next " + iso_utc(*r.next_attempt_at)
+                                           : "";
+    t.push_back({std::to_string(r.id), r.state, std::to_string(r.attempts), r.kind, to, when,
+                 r.last_error});
   }
-  std::cout << table({"ID", "STATE", "KIND", "TO", "MESSAGE-ID"}, t, 60);
+  std::cout << table({"ID", "STATE", "TRIES", "KIND", "TO", "WHEN", "LAST ERROR"}, t, 50);
   std::cout << rows.size() << " outbox row(s)\n";
+  return kExitOk;
+}
+
+// `ticketctl outbox retry ID`: a deferred or dead row is due again now.
+int run_outbox_retry(ticketd::store::Store& s, std::int64_t id, bool as_json) {
+  auto row = s.outbox_row(id);
+  if (!row) {
+    std::cerr << "ticketctl: outbox row " << id << " does not exist\n";
+    return kExitDataErr;
+  }
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  auto tx = s.begin();
+  const bool ok = tx.retry_outbox(id, now);
+  if (ok && row->ticket_id)
+    tx.add_event(*row->ticket_id, now, "outbox_retry", "ticketctl",
+                 row->kind + " <" + row->message_id + "> (" + row->state + ") due again");
+  tx.commit();
+  if (as_json) {
+    std::cout << dump(json{{"id", id}, {"retried", ok}, {"state", ok ? "pending" : row->state}})
+              << "\n";
+  } else if (ok) {
+    std::cout << "outbox row " << id << ": " << row->state << " -> pending, due now\n";
+  } else {
+    std::cout << "outbox row " << id << " is " << row->state << "; nothing to retry\n";
+  }
+  return ok ? kExitOk : kExitDataErr;
+}
+
+// `ticketctl template preview NAME --ticket N`: the mail NAME would be for
+// ticket N now (answering its latest mail), rendered and composed; nothing is sent.
+int run_preview(ticketd::store::Store& s, const Config& config, const std::string& name,
+                const std::string& number, bool raw, bool as_json) {
+  auto set = load_templates(config);
+  if (!set) {
+    std::cerr << "ticketctl: " << set.error() << "\n";
+    return kExitConfig;
+  }
+  auto t = s.find_ticket(number);
+  if (!t) {
+    std::cerr << "ticketctl: no ticket " << number << "\n";
+    return kExitDataErr;
+  }
+  ticketd::store::OutboxRow row;
+  row.id = 0;
+  row.ticket_id = t->id;
+  row.kind = row.template_name = name;
+  const auto thread = s.thread(t->id);
+  if (!thread.empty()) {
+    row.source_message = thread.back().id;
+    row.in_reply_to = thread.back().message_id;
+  }
+  const bool to_agent = agent_facing(name) && !t->assignee.empty();
+  row.to = {to_agent ? t->assignee : ticketd::store::lower_address(t->requester.address)};
+  row.message_id = "preview." + name + "@" + message_id_domain(config);
+  if (name == "agent_alert" && thread.size() == 1) row.detail = "new ticket " + t->number;
+  if (name == "command_error" || name == "rejection" || name == "overdue_alert")
+    row.detail = "(the " + name + " detail goes here)";
+  const auto now = static_cast<std::int64_t>(std::time(nullptr));
+  auto built = build_mail(s, config, load_or_create_secret(config), *set, row, now);
+  if (!built) {
+    std::cerr << "ticketctl: " << built.error() << "\n";
+    return kExitDataErr;
+  }
+  auto bytes = ticketd::templates::compose(built->mail);
+  if (!bytes) {
+    std::cerr << "ticketctl: the mail cannot be composed: " << bytes.error().detail << "\n";
+    return kExitDataErr;
+  }
+  const auto& m = built->mail;
+  if (as_json) {
+    std::cout << dump(json{{"template", name},
+                           {"ticket", t->number},
+                           {"subject", m.subject},
+                           {"to", built->recipients},
+                           {"reply_to", m.reply_to ? json(m.reply_to->address) : json()},
+                           {"text", m.text},
+                           {"html", m.html ? json(*m.html) : json()},
+                           {"raw", *bytes}},
+                      2)
+              << "\n";
+  } else if (raw) {
+    std::cout << *bytes;
+  } else {
+    std::cout << "Subject: " << m.subject << "\nTo: " << built->recipients.front()
+              << "\nReply-To: " << (m.reply_to ? m.reply_to->address : "(none)") << "\n\n"
+              << m.text << "\n----- HTML part -----\n"
+              << m.html.value_or("") << "\n";
+  }
   return kExitOk;
 }
 
@@ -227,6 +323,22 @@ int main(int argc, char** argv) {
   auto* outbox = app.add_subcommand("outbox", "List mail decided but not yet sent (and sent)");
   outbox->add_option("--state", state, "pending, sent, deferred or dead");
   outbox->add_flag("--json", as_json, "JSON for scripts");
+  std::int64_t outbox_id = 0;
+  auto* retry = outbox->add_subcommand("retry", "Make a deferred or dead row due again now");
+  retry->add_option("id", outbox_id, "The outbox row's ID (first column of `outbox`)")->required();
+  retry->add_flag("--json", as_json, "JSON for scripts");
+
+  std::string template_name;
+  bool raw = false;
+  auto* tmpl = app.add_subcommand("template", "Work with the mail templates");
+  auto* preview = tmpl->add_subcommand(
+      "preview", "Print the mail a template makes for a ticket (nothing is sent)");
+  preview->add_option("name", template_name, "acknowledgement, agent_alert, answer, ...")
+      ->required();
+  preview->add_option("--ticket", number, "Ticket number, e.g. TD-1001")->required();
+  preview->add_flag("--raw", raw, "The RFC 5322 bytes as they would be sent");
+  preview->add_flag("--json", as_json, "JSON for scripts");
+  tmpl->require_subcommand(1);
 
   std::string message_id;
   auto* why = app.add_subcommand(
@@ -252,8 +364,10 @@ int main(int argc, char** argv) {
     if (*list) return run_list(store, state, as_json);
     if (*show) return run_show(store, number, as_json);
     if (*quarantine) return run_quarantine(store, as_json);
+    if (*retry) return run_outbox_retry(store, outbox_id, as_json);
     if (*outbox) return run_outbox(store, state, as_json);
     if (*why) return run_why(store, message_id, as_json);
+    if (*preview) return run_preview(store, config, template_name, number, raw, as_json);
   } catch (const ConfigError& e) {
     std::cerr << "ticketctl: " << e.what() << "\n";
     return kExitConfig;

@@ -5,11 +5,14 @@
 
 #include <CLI/CLI.hpp>
 #include <ctime>
+#include <functional>
 #include <iostream>
 #include <optional>
 
 #include "daemon/clock.h"
 #include "daemon/config.h"
+#include "daemon/delivery.h"
+#include "daemon/outbound.h"
 #include "daemon/exit_codes.h"
 #include "daemon/ingest.h"
 #include "daemon/logging.h"
@@ -94,19 +97,14 @@ int run_ingest(const std::string& config_path, int verbosity) {
   }
 }
 
-int run_tick(const std::string& config_path, std::optional<std::int64_t> now, int verbosity) {
-  auto loaded = load_or_report(config_path);
-  if (!loaded) return kExitConfig;
-  const Config& config = *loaded;
-  setup_logging(config.log.level, verbosity);
+// Runs `work` with the store and the reply-token secret; store and config
+// trouble become exit codes (75: try again later, 78: fix the config).
+int with_store(const Config& config,
+               const std::function<void(ticketd::store::Store&, const std::string&)>& work) {
   try {
     const std::string secret = load_or_create_secret(config);
     ticketd::store::Store store(config.store.path, static_cast<int>(config.store.busy_timeout_ms));
-    ClockPass pass = run_clock(store, config, secret,
-                               now.value_or(static_cast<std::int64_t>(std::time(nullptr))));
-    if (verbosity > 0)
-      std::cerr << "tick: " << pass.tickets_seen << " tickets looked at, " << pass.tickets_changed
-                << " changed, " << pass.mails_queued << " mails queued\n";
+    work(store, secret);
     return kExitOk;
   } catch (const ConfigError& e) {
     std::cerr << "ticketd: " << e.what() << "\n";
@@ -117,11 +115,67 @@ int run_tick(const std::string& config_path, std::optional<std::int64_t> now, in
   }
 }
 
+std::int64_t now_or_wall(std::optional<std::int64_t> now) {
+  return now.value_or(static_cast<std::int64_t>(std::time(nullptr)));
+}
+
+int run_tick(const std::string& config_path, std::optional<std::int64_t> now, int verbosity) {
+  auto loaded = load_or_report(config_path);
+  if (!loaded) return kExitConfig;
+  const Config& config = *loaded;
+  setup_logging(config.log.level, verbosity);
+  return with_store(config, [&](ticketd::store::Store& store, const std::string& secret) {
+    ClockPass pass = run_clock(store, config, secret, now_or_wall(now));
+    if (verbosity > 0)
+      std::cerr << "tick: " << pass.tickets_seen << " tickets looked at, " << pass.tickets_changed
+                << " changed, " << pass.mails_queued << " mails queued\n";
+  });
+}
+
+// `ticketd deliver`: one pass over the outbox rows due now, over one SMTP connection.
+int run_deliver(const std::string& config_path, std::optional<std::int64_t> now, int verbosity) {
+  auto loaded = load_or_report(config_path);
+  if (!loaded) return kExitConfig;
+  const Config& config = *loaded;
+  setup_logging(config.log.level, verbosity);
+  if (config.smtp.url.empty()) {
+    std::cerr << "ticketd: " << config_path << ": smtp.url: not set; nothing can be sent\n";
+    return kExitConfig;
+  }
+  auto smtp = smtp_config(config);
+  if (!smtp) {
+    std::cerr << "ticketd: " << smtp.error() << "\n";
+    return kExitConfig;
+  }
+  auto set = load_templates(config);
+  if (!set) {
+    std::cerr << "ticketd: " << set.error() << "\n";
+    return kExitConfig;
+  }
+  return with_store(config, [&](ticketd::store::Store& store, const std::string& secret) {
+    ticketd::transport::SmtpClient client(std::move(*smtp));
+    DeliveryPass pass = deliver_due(store, config, secret, *set, client, now_or_wall(now));
+    client.close();
+    if (verbosity > 0)
+      std::cerr << "deliver: " << pass.due << " due, " << pass.sent << " sent, " << pass.deferred
+                << " deferred, " << pass.dead << " dead\n";
+  });
+}
+
 int run_check_config(const std::string& config_path) {
   try {
     Config config = load_config(config_path);
     load_or_create_secret(config);
     ticketd::store::Store store(config.store.path, static_cast<int>(config.store.busy_timeout_ms));
+    if (auto set = load_templates(config); !set) {
+      std::cerr << "ticketd: " << set.error() << "\n";
+      return kExitConfig;
+    }
+    if (!config.smtp.url.empty())
+      if (auto smtp = smtp_config(config); !smtp) {
+        std::cerr << "ticketd: " << smtp.error() << "\n";
+        return kExitConfig;
+      }
     std::cout << config_path << ": ok\n";
     return kExitOk;
   } catch (const ConfigError& e) {
@@ -156,6 +210,13 @@ int main(int argc, char** argv) {
   tick->add_option("--now", tick_now, "Pretend the time is this (seconds since the epoch)");
   tick->add_flag("-v,--verbose", verbosity, "Say what the pass did");
 
+  std::optional<std::int64_t> deliver_now;
+  auto* deliver = app.add_subcommand(
+      "deliver", "Send the outbox rows that are due (one pass over one SMTP connection)");
+  deliver->add_option("-c,--config", config_path, "Config file (TOML)")->required();
+  deliver->add_option("--now", deliver_now, "Pretend the time is this (seconds since the epoch)");
+  deliver->add_flag("-v,--verbose", verbosity, "Log each mail (-vv: the SMTP dialogue, redacted)");
+
   auto* check = app.add_subcommand("check-config", "Validate the config and the store, then exit");
   check->add_option("-c,--config", config_path, "Config file (TOML)")->required();
 
@@ -168,5 +229,6 @@ int main(int argc, char** argv) {
   if (*ingest) return run_ingest(config_path, verbosity);
   if (*check) return run_check_config(config_path);
   if (*tick) return run_tick(config_path, tick_now, verbosity);
+  if (*deliver) return run_deliver(config_path, deliver_now, verbosity);
   return kExitUsage;
 }

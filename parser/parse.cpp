@@ -372,6 +372,7 @@ class Walker {
     if (!msg_.html && html_alt_) msg_.html = std::move(html_alt_);
     if (pieces_.empty() && msg_.html) text = html_to_text(*msg_.html);
     normalize_newlines(text);
+    if (msg_.html) normalize_newlines(*msg_.html);  // stored with LF, like the text
     msg_.text = std::move(text);
     msg_.new_text = strip_quoted_reply(msg_.text);
   }

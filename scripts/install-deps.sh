@@ -14,6 +14,9 @@ packages=(
   libtomlplusplus-dev                  # config
   libcli11-dev                         # command lines
   nlohmann-json3-dev                   # ticketctl --json
+  libkainjow-mustache-dev              # templates/ (Mustache)
+  libcurl4-openssl-dev                 # transport/ (SMTP, IMAP)
+  libboost-dev                         # daemon event loop (Boost.Asio, header-only)
   libgtest-dev libgmock-dev            # unit tests
   libbenchmark-dev                     # bench/
   python3 python3-yaml                 # corpus conformance and CLI tests

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 bash scripts/install-deps.sh
+bash scripts/mailstack/install.sh   # Postfix + Dovecot for the integration tests (never started system-wide)
 build=${BUILD_DIR:-$root/build/test-asan}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DTICKETD_SANITIZE=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"

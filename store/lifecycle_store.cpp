@@ -233,40 +233,6 @@ std::vector<std::string> Tx::outbox_recipients(std::string_view message_id) {
 
 // ---- reads ----
 
-std::vector<OutboxRow> Store::outbox(std::optional<std::int64_t> ticket_id,
-                                     const std::optional<std::string>& state) {
-  std::string sql =
-      "SELECT id, ticket_id, kind, template, message_id, COALESCE(in_reply_to, ''), detail, "
-      "source_message, state, created_at FROM outbox WHERE 1";
-  if (ticket_id) sql += " AND ticket_id = ?1";
-  if (state) sql += " AND state = ?2";
-  sql += " ORDER BY id";
-  auto st = db_.prepare(sql);
-  if (ticket_id) st.bind(1, *ticket_id);
-  if (state) st.bind(2, *state);
-  auto rcpt = db_.prepare(
-      "SELECT address, role FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY rowid");
-  std::vector<OutboxRow> out;
-  while (st.step()) {
-    OutboxRow r;
-    r.id = st.i64(0);
-    r.ticket_id = opt(st, 1);
-    r.kind = st.text(2);
-    r.template_name = st.text(3);
-    r.message_id = st.text(4);
-    r.in_reply_to = st.text(5);
-    r.detail = st.text(6);
-    r.source_message = opt(st, 7);
-    r.state = st.text(8);
-    r.created_at = st.i64(9);
-    rcpt.reset();
-    rcpt.bind(1, r.id);
-    while (rcpt.step()) (rcpt.text(1) == "to" ? r.to : r.cc).push_back(rcpt.text(0));
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
 std::vector<std::int64_t> Store::live_ticket_ids() {
   auto st = db_.prepare("SELECT id FROM tickets WHERE state <> 'closed' ORDER BY id");
   std::vector<std::int64_t> out;

@@ -107,6 +107,12 @@ std::string Stmt::text(int col) const {
   return p ? std::string(reinterpret_cast<const char*>(p), n) : std::string();
 }
 
+std::string Stmt::blob(int col) const {
+  const void* p = sqlite3_column_blob(st_, col);
+  int n = sqlite3_column_bytes(st_, col);
+  return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+}
+
 std::optional<std::string> Stmt::opt_text(int col) const {
   if (is_null(col)) return std::nullopt;
   return text(col);

@@ -80,6 +80,7 @@ class Stmt {
   std::int64_t i64(int col) const { return sqlite3_column_int64(st_, col); }
   std::string text(int col) const;
   std::optional<std::string> opt_text(int col) const;
+  std::string blob(int col) const;  // bytes as stored, NULs included
   bool is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
  private:

@@ -154,6 +154,17 @@ CREATE TABLE failing_addresses(
   reason TEXT NOT NULL
 );
 )sql",
+    // 3: delivery — the composed bytes frozen at the first attempt (a resend is
+    // byte-identical, same Message-ID), the envelope sender, per-recipient results.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN raw BLOB;
+ALTER TABLE outbox ADD COLUMN envelope_from TEXT;
+ALTER TABLE outbox ADD COLUMN sent_at INTEGER;
+ALTER TABLE outbox ADD COLUMN updated_at INTEGER;
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+ALTER TABLE outbox_recipients ADD COLUMN code INTEGER;
+ALTER TABLE outbox_recipients ADD COLUMN error TEXT;
+)sql",
 };
 
 }  // namespace
@@ -272,25 +283,49 @@ std::optional<TicketRow> Store::find_ticket(std::string_view number) {
   return std::move(one.front());
 }
 
+std::optional<TicketRow> Store::ticket_by_id(std::int64_t id) {
+  auto st = db_.prepare(std::string("SELECT ") + kTicketColumns + " FROM tickets t WHERE t.id = ?1");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  std::vector<TicketRow> one{read_ticket(st)};
+  add_lists(db_, one);
+  return std::move(one.front());
+}
+
+namespace {
+
+constexpr const char* kEntryColumns =
+    "SELECT id, COALESCE(message_id, ''), from_name, from_address, direction, kind, at, "
+    "subject, text, new_text FROM messages ";
+
+ThreadEntry read_entry(const Stmt& st) {
+  ThreadEntry e;
+  e.id = st.i64(0);
+  e.message_id = st.text(1);
+  e.from = {st.text(2), st.text(3)};
+  e.direction = st.text(4);
+  e.kind = st.text(5);
+  e.at = st.i64(6);
+  e.subject = st.text(7);
+  e.text = st.text(8);
+  e.new_text = st.text(9);
+  return e;
+}
+
+}  // namespace
+
+std::optional<ThreadEntry> Store::message(std::int64_t message_row) {
+  auto st = db_.prepare(std::string(kEntryColumns) + "WHERE id = ?1");
+  st.bind(1, message_row);
+  if (!st.step()) return std::nullopt;
+  return read_entry(st);
+}
+
 std::vector<ThreadEntry> Store::thread(std::int64_t ticket_id) {
-  auto st = db_.prepare(
-      "SELECT id, COALESCE(message_id, ''), from_name, from_address, direction, kind, at, "
-      "subject, text, new_text FROM messages WHERE ticket_id = ?1 ORDER BY id");
+  auto st = db_.prepare(std::string(kEntryColumns) + "WHERE ticket_id = ?1 ORDER BY id");
   st.bind(1, ticket_id);
   std::vector<ThreadEntry> out;
-  while (st.step()) {
-    ThreadEntry e;
-    e.id = st.i64(0);
-    e.message_id = st.text(1);
-    e.from = {st.text(2), st.text(3)};
-    e.direction = st.text(4);
-    e.kind = st.text(5);
-    e.at = st.i64(6);
-    e.subject = st.text(7);
-    e.text = st.text(8);
-    e.new_text = st.text(9);
-    out.push_back(std::move(e));
-  }
+  while (st.step()) out.push_back(read_entry(st));
   auto at = db_.prepare(
       "SELECT filename, content_type, size, content_id, inline, sha256, dropped "
       "FROM attachments WHERE message_row = ?1 ORDER BY id");

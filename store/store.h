@@ -23,7 +23,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 struct Person {
   std::string name;
@@ -67,8 +67,19 @@ struct OutboxRow {
   std::vector<std::string> to, cc;
   std::string detail;
   std::optional<std::int64_t> source_message;  // messages.id that caused it
-  std::string state = "pending";
+  std::string state = "pending";  // pending | deferred | sent | dead
   std::int64_t created_at = 0;
+  std::int64_t attempts = 0;
+  std::optional<std::int64_t> next_attempt_at, sent_at;
+  std::string last_error;
+};
+
+// One recipient's result of a delivery attempt.
+struct RecipientStatus {
+  std::string address;
+  std::string status;  // pending | sent | deferred | failed
+  int code = 0;        // the SMTP reply code, 0 when none
+  std::string error;
 };
 
 // Everything recorded about one stored mail, for `ticketctl why`.
@@ -173,6 +184,19 @@ class Tx : public lifecycle::ThreadLookup {
   std::optional<std::int64_t> ticket_of_outbox_message(std::string_view message_id);
   std::vector<std::string> outbox_recipients(std::string_view message_id);
 
+  // ---- delivery (store/outbox_store.cpp) ----
+  // Keeps the composed bytes and envelope sender of a row (first attempt only;
+  // a frozen row is never recomposed, so a resend is byte-identical).
+  void freeze_outbox(std::int64_t id, std::string_view raw, std::string_view envelope_from,
+                     std::int64_t now);
+  // The result of one attempt: the row's state, attempts, next attempt, last
+  // error and sent time, and each recipient's status.
+  void record_attempt(const OutboxRow& row, const std::vector<RecipientStatus>& recipients,
+                      std::int64_t now);
+  // A deferred or dead row back to pending, due now. False when there is no
+  // such row or it was already sent.
+  bool retry_outbox(std::int64_t id, std::int64_t now);
+
   void commit();
 
   // lifecycle::ThreadLookup
@@ -196,11 +220,22 @@ class Store {
 
   std::vector<TicketRow> list_tickets(const std::optional<std::string>& state);
   std::optional<TicketRow> find_ticket(std::string_view number);
+  std::optional<TicketRow> ticket_by_id(std::int64_t id);
   std::vector<ThreadEntry> thread(std::int64_t ticket_id);
   std::vector<EventRow> events(std::int64_t ticket_id);
   std::vector<QuarantineRow> quarantined();
   std::vector<OutboxRow> outbox(std::optional<std::int64_t> ticket_id,
                                 const std::optional<std::string>& state = std::nullopt);
+  // Rows to send now: pending or deferred, due at `now`, oldest first.
+  std::vector<OutboxRow> due_outbox(std::int64_t now, std::int64_t limit);
+  std::optional<OutboxRow> outbox_row(std::int64_t id);
+  // The frozen bytes and envelope sender, when the row was composed before.
+  std::optional<std::pair<std::string, std::string>> outbox_frozen(std::int64_t id);
+  std::vector<RecipientStatus> recipient_status(std::int64_t outbox_id);
+  // A stored mail's attachments with their bytes (from the blobs table).
+  std::vector<parser::Attachment> attachments_with_data(std::int64_t message_row);
+  // The first mail of a ticket's thread and a stored mail, by row id.
+  std::optional<ThreadEntry> message(std::int64_t message_row);
   // Tickets the clock must look at (not closed), by id.
   std::vector<std::int64_t> live_ticket_ids();
   // Every stored mail with this Message-ID, with its events and queued mail.

@@ -1,0 +1,13 @@
+// libFuzzer target: HTML to text (libxml2, no network).
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "parser/charset.h"
+#include "parser/html_text.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string out =
+      ticketd::parser::html_to_text(std::string_view(reinterpret_cast<const char*>(data), size));
+  return ticketd::parser::is_valid_utf8(out) ? 0 : 1;
+}

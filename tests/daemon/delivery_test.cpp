@@ -1,0 +1,116 @@
+// The outbox worker's pure parts: backoff, the state after an attempt, VERP.
+#include <gtest/gtest.h>
+
+#include "daemon/delivery.h"
+#include "daemon/verp.h"
+
+namespace ticketd::daemon {
+namespace {
+
+Config settings() {
+  Config c;
+  c.outbox.max_attempts = 4;
+  c.outbox.backoff_seconds = 60;
+  c.outbox.backoff_max_seconds = 300;
+  return c;
+}
+
+store::OutboxRow row() {
+  store::OutboxRow r;
+  r.id = 7;
+  r.kind = "acknowledgement";
+  r.message_id = "TD-1001.acknowledgement.0011223344556677@ticketd.example.com";
+  r.to = {"karen@example.com"};
+  return r;
+}
+
+TEST(Backoff, DoublesAndCaps) {
+  const Config c = settings();
+  EXPECT_EQ(backoff_seconds(1, c), 60);
+  EXPECT_EQ(backoff_seconds(2, c), 120);
+  EXPECT_EQ(backoff_seconds(3, c), 240);
+  EXPECT_EQ(backoff_seconds(4, c), 300);
+  EXPECT_EQ(backoff_seconds(40, c), 300);  // no overflow, capped
+}
+
+TEST(NextState, DeliveredToEveryoneIsSent) {
+  Attempt a{Attempt::delivered, 250, "", {{"karen@example.com", "sent", 250, "250 queued"}}};
+  auto r = next_state(row(), {"karen@example.com"}, a, settings(), 1000);
+  EXPECT_EQ(r.row.state, "sent");
+  EXPECT_EQ(r.row.attempts, 1);
+  EXPECT_EQ(r.row.sent_at, 1000);
+  EXPECT_FALSE(r.row.next_attempt_at);
+  EXPECT_TRUE(r.row.last_error.empty());
+}
+
+TEST(NextState, TemporaryDefersWithBackoffThenDies) {
+  const Config c = settings();
+  Attempt a{Attempt::temporary, 450, "mailbox busy", {}};
+  store::OutboxRow r = row();
+  for (int i = 1; i < c.outbox.max_attempts; ++i) {
+    auto res = next_state(r, {"karen@example.com"}, a, c, 1000);
+    r = res.row;
+    EXPECT_EQ(r.state, "deferred");
+    EXPECT_EQ(r.attempts, i);
+    EXPECT_EQ(r.next_attempt_at, 1000 + backoff_seconds(i, c));
+    ASSERT_EQ(res.recipients.size(), 1u);
+    EXPECT_EQ(res.recipients[0].status, "deferred");
+    EXPECT_NE(r.last_error.find("450"), std::string::npos);
+  }
+  auto last = next_state(r, {"karen@example.com"}, a, c, 1000);
+  EXPECT_EQ(last.row.state, "dead");
+  EXPECT_NE(last.row.last_error.find("gave up after 4 attempts"), std::string::npos);
+}
+
+TEST(NextState, PermanentIsDeadAtOnce) {
+  Attempt a{Attempt::permanent, 550, "no such user", {}};
+  auto r = next_state(row(), {"karen@example.com"}, a, settings(), 1000);
+  EXPECT_EQ(r.row.state, "dead");
+  EXPECT_EQ(r.row.attempts, 1);
+  EXPECT_EQ(r.recipients.at(0).status, "failed");
+}
+
+TEST(NextState, TransportFaultIsNotCharged) {
+  Attempt a{Attempt::transport, 535, "auth: refused", {}};
+  auto r = next_state(row(), {"karen@example.com"}, a, settings(), 1000);
+  EXPECT_EQ(r.row.state, "deferred");
+  EXPECT_EQ(r.row.attempts, 0);
+  EXPECT_EQ(r.row.next_attempt_at, 1060);
+}
+
+TEST(NextState, MixedRecipients) {
+  // One took it, one refused for good, one busy: the row waits for the busy one.
+  Attempt a{Attempt::delivered, 250, "",
+            {{"a@example.com", "sent", 250, ""},
+             {"b@example.com", "failed", 550, "no such user"},
+             {"c@example.com", "deferred", 450, "busy"}}};
+  auto r = next_state(row(), {"a@example.com", "b@example.com", "c@example.com"}, a, settings(),
+                      1000);
+  EXPECT_EQ(r.row.state, "deferred");
+  EXPECT_NE(r.row.last_error.find("b@example.com: 550"), std::string::npos);
+  EXPECT_NE(r.row.last_error.find("c@example.com: 450"), std::string::npos);
+  EXPECT_EQ(r.recipients.size(), 3u);
+  // Without the busy one the mail counts as sent, with the refusal noted.
+  a.recipients.pop_back();
+  r = next_state(row(), {"a@example.com", "b@example.com"}, a, settings(), 1000);
+  EXPECT_EQ(r.row.state, "sent");
+  EXPECT_NE(r.row.last_error.find("550"), std::string::npos);
+}
+
+TEST(Verp, RoundTripAndForgery) {
+  const std::string secret = "0123456789abcdef0123456789abcdef";
+  const std::string a = verp_address("support@example.com", secret, 42);
+  ASSERT_TRUE(a.starts_with("support+bounce-42-")) << a;
+  ASSERT_TRUE(a.ends_with("@example.com")) << a;
+  const std::string token = a.substr(8, a.find('@') - 8);
+  EXPECT_EQ(verp_row({"sometoken", token}, secret), 42);
+  EXPECT_FALSE(verp_row({token}, "another-secret-another-secret-xx"));
+  std::string forged = token;
+  forged[forged.size() - 1] = forged.back() == 'a' ? 'b' : 'a';
+  EXPECT_FALSE(verp_row({forged}, secret));
+  EXPECT_FALSE(verp_row({"bounce-43-" + token.substr(token.rfind('-') + 1)}, secret));
+  EXPECT_FALSE(verp_row({"bounce--x", "bounce-x-y", "bounce-42"}, secret));
+}
+
+}  // namespace
+}  // namespace ticketd::daemon
