@@ -511,6 +511,29 @@ db_dump = subprocess.run(["sqlite3", os.path.join(scratch, "authbad/ticketd.db")
                          capture_output=True, text=True).stdout
 check("secrets.not_in_database", SMTP_PASSWORD not in db_dump)
 
+# 8. Templates: preview for a ticket; a broken override is refused at start-up, naming the file.
+pv = ctljson("template", "preview", "acknowledgement", "--ticket", number) if number else None
+check("preview.subject_tag", pv and f"[#{number}]" in pv["subject"], pv)
+check("preview.marker_in_text", pv and "type your reply above this line" in pv["text"], pv)
+check("preview.raw_is_mail", pv and "\r\nMessage-ID: <" in pv["raw"], pv and pv["raw"][:300])
+odir = os.path.join(scratch, "overrides")
+os.makedirs(odir, exist_ok=True)
+with open(os.path.join(odir, "closure.subject.mustache"), "w") as f:
+    f.write("{{ticket.tag}} Closed: {{ticket.nubmer}}\n")
+bad_tpl = write_config("badtpl", STARTTLS).replace("", "")
+with open(bad_tpl) as f:
+    t = f.read()
+with open(bad_tpl, "w") as f:
+    f.write(t.replace("# dir = \"/etc/ticketd/templates\"", f'dir = "{odir}"'))
+r = subprocess.run([args.ticketd, "check-config", "--config", bad_tpl], capture_output=True,
+                   text=True, timeout=60)
+check("templates.bad_override_refused",
+      r.returncode == 78 and "closure.subject.mustache" in r.stderr and "nubmer" in r.stderr,
+      (r.returncode, r.stderr))
+r = subprocess.run([args.ticketd, "deliver", "--config", bad_tpl], capture_output=True,
+                   text=True, timeout=60)
+check("templates.deliver_refuses_too", r.returncode == 78 and "nubmer" in r.stderr, r.stderr)
+
 print(f"{passed} passed, {failed} failed")
 for f in failures:
     print("FAIL", f)
