@@ -80,6 +80,16 @@ const std::vector<Key>& keys() {
        [](Config& c, const toml::node& n) { c.outbox.backoff_max_seconds = int_of(n); }},
       {"outbox", "batch", Key::integer, false, 1, 10000,
        [](Config& c, const toml::node& n) { c.outbox.batch = int_of(n); }},
+      {"daemon", "outbox_interval_seconds", Key::integer, false, 1, 86400,
+       [](Config& c, const toml::node& n) { c.daemon.outbox_interval_seconds = int_of(n); }},
+      {"daemon", "clock_interval_seconds", Key::integer, false, 1, 86400,
+       [](Config& c, const toml::node& n) { c.daemon.clock_interval_seconds = int_of(n); }},
+      {"daemon", "poll_interval_seconds", Key::integer, false, 1, 86400,
+       [](Config& c, const toml::node& n) { c.daemon.poll_interval_seconds = int_of(n); }},
+      {"daemon", "idle_minutes", Key::integer, false, 1, 29,
+       [](Config& c, const toml::node& n) { c.daemon.idle_minutes = int_of(n); }},
+      {"daemon", "reconnect_max_seconds", Key::integer, false, 1, 86400,
+       [](Config& c, const toml::node& n) { c.daemon.reconnect_max_seconds = int_of(n); }},
       {"templates", "dir", Key::string, false, 1, 4096,
        [](Config& c, const toml::node& n) { c.templates.dir = str_of(n); }},
       {"templates", "thread_entries", Key::integer, false, 0, 100,
@@ -273,6 +283,9 @@ Config load_config(const std::string& path) {
   for (std::string* p : {&c.smtp.password_file, &c.smtp.oauth2_token_file, &c.smtp.ca_file,
                          &c.templates.dir})
     *p = resolve(path, *p);
+  for (auto& m : c.mailboxes)
+    for (std::string* p : {&m.password_file, &m.oauth2_token_file, &m.ca_file})
+      *p = resolve(path, *p);
   if (c.tickets.secret_file.empty()) {
     c.tickets.secret_file = (fs::path(c.store.path).parent_path() / "ticketd.secret").string();
   } else {

@@ -56,6 +56,32 @@ struct Config {
     std::int64_t timeout_seconds = 60;
   } smtp;
 
+  // [[mailbox]]: an IMAP mailbox `ticketd run` watches.
+  struct Mailbox {
+    std::string name;  // for logs and the stored position; unique
+    std::string url;   // imap://host:port (STARTTLS required) or imaps://host:port
+    std::string username;
+    std::string password_file;
+    std::string oauth2_token_file;
+    std::string ca_file;
+    std::string tls = "required";  // or "none" (loopback hosts only)
+    std::string folder = "INBOX";
+    // Where processed mail goes; empty: it stays and gets `keyword` instead.
+    std::string processed_folder = "Processed";
+    std::string keyword = "$TicketdProcessed";
+    std::string oversized_folder = "Oversized";  // mail over limits.max_message_bytes
+  };
+  std::vector<Mailbox> mailboxes;
+
+  // [daemon]: `ticketd run`'s timers.
+  struct {
+    std::int64_t outbox_interval_seconds = 30;  // outbox sweep (a commit also nudges it)
+    std::int64_t clock_interval_seconds = 60;   // lifecycle clock
+    std::int64_t poll_interval_seconds = 60;    // servers without IDLE
+    std::int64_t idle_minutes = 25;             // IDLE is re-issued before servers drop it
+    std::int64_t reconnect_max_seconds = 300;   // cap of the reconnect backoff
+  } daemon;
+
   // [outbox]: delivery retries. A 4xx or a connection failure defers the row
   // with capped exponential backoff; a 5xx or the last attempt makes it dead.
   struct {

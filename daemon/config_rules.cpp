@@ -254,11 +254,71 @@ void load_sla(const toml::table& root, const std::string& file, Config& c) {
 }  // namespace
 
 bool is_people_or_rules_table(std::string_view table) {
-  return table == "agent" || table == "team" || table == "rule" || table == "sla";
+  return table == "agent" || table == "team" || table == "rule" || table == "sla" ||
+         table == "mailbox";
+}
+
+namespace {
+
+bool loopback_url(std::string_view url) {
+  const std::string host = url_host(url);
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+}
+
+Config::Mailbox read_mailbox(const toml::node& node, const std::string& file) {
+  Reader r(file, *node.as_table(), "mailbox");
+  Config::Mailbox m;
+  m.name = *r.str("name", true);
+  m.url = *r.str("url", true);
+  m.username = *r.str("username", true);
+  m.password_file = r.str("password_file").value_or("");
+  m.oauth2_token_file = r.str("oauth2_token_file").value_or("");
+  m.ca_file = r.str("ca_file").value_or("");
+  m.tls = r.str("tls").value_or(m.tls);
+  m.folder = r.str("folder").value_or(m.folder);
+  m.processed_folder = r.str("processed_folder").value_or(m.processed_folder);
+  m.keyword = r.str("keyword").value_or(m.keyword);
+  m.oversized_folder = r.str("oversized_folder").value_or(m.oversized_folder);
+  r.finish();
+  auto at = [&](std::string_view k) -> const toml::node& {
+    const toml::node* n = node.as_table()->get(k);
+    return n ? *n : node;
+  };
+  if (m.name.empty() || m.name.find_first_of(" \t=\"") != std::string::npos)
+    fail(file, at("name"), "mailbox.name", "must be a non-empty word (no spaces, '=' or quotes)");
+  if (!m.url.starts_with("imap://") && !m.url.starts_with("imaps://"))
+    fail(file, at("url"), "mailbox.url", "must start with imap:// (STARTTLS) or imaps://");
+  if (m.password_file.empty() == m.oauth2_token_file.empty())
+    fail(file, node, "mailbox.password_file", "give password_file or oauth2_token_file (one)");
+  if (m.tls != "required" && m.tls != "none")
+    fail(file, at("tls"), "mailbox.tls", "one of \"required\", \"none\"");
+  if (m.tls == "none" && (!loopback_url(m.url) || m.url.starts_with("imaps://")))
+    fail(file, at("tls"), "mailbox.tls",
+         "\"none\" is only allowed for an imap:// server on 127.0.0.1, ::1 or localhost");
+  if (m.folder.empty()) fail(file, at("folder"), "mailbox.folder", "must not be empty");
+  if (m.processed_folder == m.folder)
+    fail(file, at("processed_folder"), "mailbox.processed_folder", "must differ from folder");
+  if (m.processed_folder.empty() && (m.keyword.empty() || m.keyword.find(' ') != std::string::npos))
+    fail(file, at("keyword"), "mailbox.keyword", "must be one word when processed_folder is empty");
+  return m;
+}
+
+}  // namespace
+
+void load_mailboxes(const toml::table& root, const std::string& path, Config& c) {
+  const toml::array* list = array_of_tables(root, path, "mailbox");
+  if (!list) return;
+  for (const auto& node : *list) {
+    Config::Mailbox m = read_mailbox(node, path);
+    for (const auto& other : c.mailboxes)
+      if (other.name == m.name) fail(path, node, "mailbox.name", "duplicate mailbox \"" + m.name + "\"");
+    c.mailboxes.push_back(std::move(m));
+  }
 }
 
 void load_people_and_rules(const toml::table& root, const std::string& path, Config& c) {
   load_agents_and_teams(root, path, c);
+  load_mailboxes(root, path, c);
   load_sla(root, path, c);
   std::vector<lifecycle::Rule> rules;
   if (const toml::array* list = array_of_tables(root, path, "rule"))

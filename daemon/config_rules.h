@@ -14,7 +14,10 @@ namespace ticketd::daemon {
 
 bool is_people_or_rules_table(std::string_view table);
 
-// Fills c.directory, c.rules (compiled), c.lifecycle.sla and the guard's own
+// Fills c.mailboxes from [[mailbox]]. Throws ConfigError.
+void load_mailboxes(const toml::table& root, const std::string& path, Config& c);
+
+// Fills c.directory, c.mailboxes, c.rules (compiled), c.lifecycle.sla and the guard's own
 // addresses. Throws ConfigError.
 void load_people_and_rules(const toml::table& root, const std::string& path, Config& c);
 

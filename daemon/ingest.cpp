@@ -147,11 +147,16 @@ std::string reply_token(std::string_view secret, std::string_view number) {
   return out;
 }
 
-std::expected<IngestOutcome, IngestError> Ingestor::ingest(const RawMail& raw, std::int64_t now) {
+std::expected<IngestOutcome, IngestError> Ingestor::ingest(
+    const RawMail& raw, std::int64_t now, const std::function<void(store::Tx&)>& same_tx,
+    std::string_view where) {
   try {
-    IngestOutcome out = ingest_tx(raw, now);
-    spdlog::info("mail_stored stage=persist outcome={} ticket={} detail=\"{}\"",
-                 ingest_result_name(out.result), out.ticket.empty() ? "-" : out.ticket, out.detail);
+    message_id_.clear();
+    IngestOutcome out = ingest_tx(raw, now, same_tx);
+    out.message_id = message_id_;
+    spdlog::info("mail_stored stage=persist outcome={} ticket={} message_id=<{}>{}{} detail=\"{}\"",
+                 ingest_result_name(out.result), out.ticket.empty() ? "-" : out.ticket,
+                 out.message_id, where.empty() ? "" : " ", where, out.detail);
     return out;
   } catch (const store::Error& e) {
     spdlog::error("store_failed stage=persist temporary={} error=\"{}\"", e.temporary(), e.what());
@@ -162,7 +167,8 @@ std::expected<IngestOutcome, IngestError> Ingestor::ingest(const RawMail& raw, s
   }
 }
 
-IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
+IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
+                                  const std::function<void(store::Tx&)>& same_tx) {
   const std::string raw_hash = sha256_hex(raw.bytes);
   const auto& limits = config_.limits;
   parser::ParseLimits pl;
@@ -173,8 +179,10 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now) {
   parser::Message msg;
   const bool too_big = raw.truncated || raw.size > limits.max_message_bytes;
   if (!too_big) msg = parser::parse_message(raw.bytes, pl);
+  message_id_ = msg.keys.message_id;
 
   store::Tx tx = store_.begin();
+  if (same_tx) tx.before_commit(same_tx);
   if (auto seen = tx.find_raw(raw_hash)) {
     IngestOutcome out{IngestResult::duplicate, seen->ticket_number.value_or(""),
                       "same raw mail already stored (sha256 " + raw_hash.substr(0, 16) + ")"};

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,7 @@ struct IngestOutcome {
   IngestResult result = IngestResult::new_ticket;
   std::string ticket;  // ticket number, empty for quarantine
   std::string detail;
+  std::string message_id;  // the mail's, without <>; empty when it has none
 };
 
 struct IngestError {
@@ -44,13 +46,20 @@ class Ingestor {
       : store_(store), config_(config), secret_(std::move(secret)) {}
 
   // Stores one mail (committed before returning) or explains why it could not.
-  std::expected<IngestOutcome, IngestError> ingest(const RawMail& raw, std::int64_t now);
+  // `same_tx` runs in the mail's transaction right before it commits (the
+  // IMAP poller records its mailbox position there); `where` is added to the
+  // log line ("mailbox=support uid=42").
+  std::expected<IngestOutcome, IngestError> ingest(
+      const RawMail& raw, std::int64_t now,
+      const std::function<void(store::Tx&)>& same_tx = {}, std::string_view where = {});
 
  private:
-  IngestOutcome ingest_tx(const RawMail& raw, std::int64_t now);
+  IngestOutcome ingest_tx(const RawMail& raw, std::int64_t now,
+                          const std::function<void(store::Tx&)>& same_tx);
   store::Store& store_;
   const Config& config_;
   std::string secret_;
+  std::string message_id_;  // of the mail in hand, for the log line
 };
 
 }  // namespace ticketd::daemon

@@ -1,5 +1,6 @@
-// ticketd: the help-desk daemon. For now: `ingest` (MTA pipe mode, one mail
-// on stdin) and `check-config`. Exit codes follow sysexits.h.
+// ticketd: the help-desk daemon — `run` (the IMAP/SMTP service), `ingest`
+// (MTA pipe mode, one mail on stdin), `deliver` and `tick` (one outbox or
+// clock pass, for cron) and `check-config`. Exit codes follow sysexits.h.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@
 #include "daemon/config.h"
 #include "daemon/delivery.h"
 #include "daemon/outbound.h"
+#include "daemon/poller.h"
+#include "daemon/run.h"
 #include "daemon/exit_codes.h"
 #include "daemon/ingest.h"
 #include "daemon/logging.h"
@@ -176,6 +179,11 @@ int run_check_config(const std::string& config_path) {
         std::cerr << "ticketd: " << smtp.error() << "\n";
         return kExitConfig;
       }
+    for (const auto& m : config.mailboxes)
+      if (auto imap = imap_config(config, m); !imap) {
+        std::cerr << "ticketd: " << imap.error() << "\n";
+        return kExitConfig;
+      }
     std::cout << config_path << ": ok\n";
     return kExitOk;
   } catch (const ConfigError& e) {
@@ -217,6 +225,14 @@ int main(int argc, char** argv) {
   deliver->add_option("--now", deliver_now, "Pretend the time is this (seconds since the epoch)");
   deliver->add_flag("-v,--verbose", verbosity, "Log each mail (-vv: the SMTP dialogue, redacted)");
 
+  bool once = false;
+  auto* run = app.add_subcommand(
+      "run", "The daemon: watch the [[mailbox]] folders (IMAP IDLE), store mail as tickets, send "
+             "the outbox, run the clock. SIGTERM stops, SIGHUP reloads the config.");
+  run->add_option("-c,--config", config_path, "Config file (TOML)")->required();
+  run->add_flag("--once", once, "One pass over every mailbox, the clock and the outbox, then exit");
+  run->add_flag("-v,--verbose", verbosity, "Log each mail (-vv: protocol dialogue, redacted)");
+
   auto* check = app.add_subcommand("check-config", "Validate the config and the store, then exit");
   check->add_option("-c,--config", config_path, "Config file (TOML)")->required();
 
@@ -230,5 +246,6 @@ int main(int argc, char** argv) {
   if (*check) return run_check_config(config_path);
   if (*tick) return run_tick(config_path, tick_now, verbosity);
   if (*deliver) return run_deliver(config_path, deliver_now, verbosity);
+  if (*run) return run_daemon(config_path, once, verbosity);
   return kExitUsage;
 }

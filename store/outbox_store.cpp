@@ -1,5 +1,6 @@
 // ticketd store: the outbox as the delivery worker sees it — due rows, the
-// frozen bytes of a row, attempts with per-recipient results, retries.
+// frozen bytes of a row, attempts with per-recipient results, retries — and
+// the IMAP mailbox positions the poller commits with each mail.
 #include <utility>
 
 #include "store/store.h"
@@ -160,6 +161,23 @@ bool Tx::retry_outbox(std::int64_t id, std::int64_t now) {
   rc.bind(1, id);
   rc.run();
   return true;
+}
+
+std::optional<Store::MailboxPosition> Store::mailbox_position(std::string_view mailbox) {
+  auto st = db_.prepare("SELECT uidvalidity, last_uid FROM mailboxes WHERE name = ?1");
+  st.bind(1, mailbox);
+  if (!st.step()) return std::nullopt;
+  return MailboxPosition{st.i64(0), st.i64(1)};
+}
+
+void Tx::set_mailbox_position(std::string_view mailbox, std::int64_t uidvalidity,
+                              std::int64_t last_uid, std::int64_t now) {
+  auto st = db_.prepare(
+      "INSERT INTO mailboxes(name, uidvalidity, last_uid, updated_at) VALUES(?1, ?2, ?3, ?4) "
+      "ON CONFLICT(name) DO UPDATE SET uidvalidity = ?2, last_uid = MAX(CASE WHEN uidvalidity = ?2 "
+      "THEN last_uid ELSE 0 END, ?3), updated_at = ?4");
+  st.bind(1, mailbox).bind(2, uidvalidity).bind(3, last_uid).bind(4, now);
+  st.run();
 }
 
 }  // namespace ticketd::store

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace ticketd::store {
 
@@ -164,6 +165,15 @@ ALTER TABLE outbox ADD COLUMN updated_at INTEGER;
 CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
 ALTER TABLE outbox_recipients ADD COLUMN code INTEGER;
 ALTER TABLE outbox_recipients ADD COLUMN error TEXT;
+)sql",
+    // 4: the daemon — each IMAP mailbox's position, committed with its mail.
+    R"sql(
+CREATE TABLE mailboxes(
+  name TEXT PRIMARY KEY,
+  uidvalidity INTEGER NOT NULL,
+  last_uid INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
 )sql",
 };
 
@@ -375,6 +385,7 @@ Tx::~Tx() {
 }
 
 void Tx::commit() {
+  if (before_commit_) std::exchange(before_commit_, nullptr)(*this);
   db_.exec("COMMIT");
   done_ = true;
 }

@@ -23,7 +23,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 struct Person {
   std::string name;
@@ -197,6 +197,13 @@ class Tx : public lifecycle::ThreadLookup {
   // such row or it was already sent.
   bool retry_outbox(std::int64_t id, std::int64_t now);
 
+  // Runs `fn` inside this transaction right before COMMIT (e.g. the IMAP
+  // mailbox position, which must commit with the mail).
+  void before_commit(std::function<void(Tx&)> fn) { before_commit_ = std::move(fn); }
+  // ---- mailbox positions (store/outbox_store.cpp) ----
+  void set_mailbox_position(std::string_view mailbox, std::int64_t uidvalidity,
+                            std::int64_t last_uid, std::int64_t now);
+
   void commit();
 
   // lifecycle::ThreadLookup
@@ -208,6 +215,7 @@ class Tx : public lifecycle::ThreadLookup {
  private:
   Db& db_;
   bool done_ = false;
+  std::function<void(Tx&)> before_commit_;
 };
 
 class Store {
@@ -236,6 +244,11 @@ class Store {
   std::vector<parser::Attachment> attachments_with_data(std::int64_t message_row);
   // The first mail of a ticket's thread and a stored mail, by row id.
   std::optional<ThreadEntry> message(std::int64_t message_row);
+  // An IMAP mailbox's position: UIDVALIDITY and the last UID stored.
+  struct MailboxPosition {
+    std::int64_t uidvalidity = 0, last_uid = 0;
+  };
+  std::optional<MailboxPosition> mailbox_position(std::string_view mailbox);
   // Tickets the clock must look at (not closed), by id.
   std::vector<std::int64_t> live_ticket_ids();
   // Every stored mail with this Message-ID, with its events and queued mail.

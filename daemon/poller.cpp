@@ -1,0 +1,234 @@
+#include "daemon/poller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <ctime>
+
+#include "transport/curl_util.h"
+
+namespace ticketd::daemon {
+
+namespace {
+
+using transport::ImapErrorKind;
+
+std::int64_t wall_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+PassResult failed(const transport::ImapError& e) {
+  PassResult r;
+  r.ok = false;
+  r.error_kind = e.kind;
+  r.error = std::string(transport::imap_error_kind_name(e.kind)) + ": " + e.detail;
+  return r;
+}
+
+constexpr std::size_t kBatchMails = 50;
+constexpr std::size_t kBatchBytes = 32u << 20;
+
+}  // namespace
+
+std::expected<transport::ImapConfig, std::string> imap_config(const Config& config,
+                                                              const Config::Mailbox& m) {
+  transport::ImapConfig c;
+  c.url = m.url;
+  c.username = m.username;
+  c.ca_file = m.ca_file;
+  c.allow_plaintext_loopback = m.tls == "none";
+  for (auto [file, target] : {std::pair{&m.password_file, &c.password},
+                              std::pair{&m.oauth2_token_file, &c.oauth2_bearer}}) {
+    if (file->empty()) continue;
+    auto secret = transport::read_secret_file(*file);
+    if (!secret) return std::unexpected(config.file + ": mailbox " + m.name + ": " + secret.error());
+    *target = std::move(*secret);
+  }
+  c.limits.idle_max = std::chrono::minutes(config.daemon.idle_minutes);
+  c.limits.poll_interval = std::chrono::seconds(config.daemon.poll_interval_seconds);
+  c.limits.max_literal_bytes = static_cast<std::size_t>(config.limits.max_message_bytes) + 4096;
+  return c;
+}
+
+Poller::Poller(std::shared_ptr<const Config> config, const Config::Mailbox& mailbox,
+               transport::ImapConfig imap, std::string secret, std::function<void()> nudge)
+    : config_(std::move(config)),
+      mailbox_(mailbox),
+      secret_(secret),
+      nudge_(std::move(nudge)),
+      store_(config_->store.path, static_cast<int>(config_->store.busy_timeout_ms)),
+      ingestor_(store_, *config_, std::move(secret)),
+      imap_(std::move(imap)) {}
+
+Poller::~Poller() { imap_.logout(); }
+
+void Poller::stop() {
+  stop_ = true;
+  imap_.interrupt();
+  std::lock_guard lock(mu_);
+  cv_.notify_all();
+}
+
+PassResult Poller::connect_and_select() {
+  if (imap_.connected()) return {};
+  if (auto c = imap_.connect(); !c) return failed(c.error());
+  auto info = imap_.select(mailbox_.folder);
+  if (!info) return failed(info.error());
+  auto pos = store_.mailbox_position(mailbox_.name);
+  if (pos && pos->uidvalidity != info->uidvalidity)
+    spdlog::warn(
+        "uidvalidity_changed stage=fetch mailbox={} old={} new={}: full rescan, the dedupe "
+        "absorbs what was stored before",
+        mailbox_.name, pos->uidvalidity, info->uidvalidity);
+  return {};
+}
+
+PassResult Poller::pass() {
+  PassResult r = connect_and_select();
+  if (!r.ok) return r;
+  // Everything still in the folder is work: processed mail leaves it (or gets
+  // the keyword), so a mail stored before a crash but not moved is found again
+  // and the dedupe recognises it.
+  auto uids = mailbox_.processed_folder.empty() ? imap_.search_uids_without(mailbox_.keyword)
+                                                : imap_.search_uids_since(0);
+  if (!uids) return failed(uids.error());
+  if (uids->empty()) return r;
+  auto sizes = imap_.fetch_sizes(*uids);
+  if (!sizes) return failed(sizes.error());
+  std::vector<transport::UidSize> fitting;
+  for (const auto& m : *sizes) {
+    if (stop_) return r;
+    if (static_cast<std::int64_t>(m.size) > config_->limits.max_message_bytes)
+      quarantine_oversized(m, r);
+    else
+      fitting.push_back(m);
+  }
+  for (const auto& batch : transport::plan_fetch_batches(fitting, kBatchMails, kBatchBytes)) {
+    if (stop_) break;
+    auto mails = imap_.fetch(batch);
+    if (!mails) return failed(mails.error());
+    const bool all_stored = ingest_batch(*mails, r);
+    if (!r.ok || !all_stored) break;
+  }
+  return r;
+}
+
+// Stores each mail (its position commits with it), then moves or flags the
+// stored ones. False when the store refused one: the rest stay for the next pass.
+bool Poller::ingest_batch(const std::vector<transport::FetchedMail>& mails, PassResult& r) {
+  std::vector<std::uint32_t> done;
+  bool all = true;
+  const auto uidvalidity = imap_.mailbox().uidvalidity;
+  for (const auto& m : mails) {
+    if (stop_) {
+      all = false;
+      break;
+    }
+    RawMail raw{m.bytes, static_cast<std::int64_t>(m.bytes.size()), false};
+    const std::string where = "mailbox=" + mailbox_.name + " uid=" + std::to_string(m.uid);
+    auto out = ingestor_.ingest(
+        raw, wall_now(),
+        [&](store::Tx& tx) {
+          tx.set_mailbox_position(mailbox_.name, uidvalidity, m.uid, wall_now());
+        },
+        where);
+    if (!out) {
+      spdlog::error("mail_not_stored stage=persist {} error=\"{}\": left on the server for the "
+                    "next pass",
+                    where, out.error().detail);
+      all = false;
+      break;
+    }
+    done.push_back(m.uid);
+    if (out->result == IngestResult::duplicate) ++r.duplicates;
+    else if (out->result == IngestResult::quarantined) ++r.quarantined;
+    else ++r.stored;
+  }
+  if (!done.empty()) {
+    nudge_();
+    mark_processed(done, mailbox_.processed_folder, r);
+  }
+  return all;
+}
+
+void Poller::mark_processed(std::vector<std::uint32_t>& uids, const std::string& folder,
+                            PassResult& r) {
+  auto res = folder.empty() ? imap_.add_flag(uids, mailbox_.keyword) : imap_.move(uids, folder);
+  if (!res) {
+    // Stored but still in the folder: the next pass finds them, the dedupe
+    // recognises them, and the move is tried again.
+    r = failed(res.error());
+    return;
+  }
+  r.moved += static_cast<int>(uids.size());
+  spdlog::info("moved stage=ack mailbox={} count={} to={} uids={}..{}", mailbox_.name,
+               uids.size(), folder.empty() ? mailbox_.keyword : folder, uids.front(),
+               uids.back());
+}
+
+// Too big to download: the quarantine records it by size (the placeholder is
+// unique per mail, so the dedupe never confuses two of them), then it is moved aside.
+void Poller::quarantine_oversized(const transport::UidSize& m, PassResult& r) {
+  const std::string placeholder =
+      "X-Ticketd-Oversized: mailbox=" + mailbox_.name +
+      " uidvalidity=" + std::to_string(imap_.mailbox().uidvalidity) +
+      " uid=" + std::to_string(m.uid) + " size=" + std::to_string(m.size) + "\r\n\r\n";
+  RawMail raw{placeholder, static_cast<std::int64_t>(m.size), true};
+  const std::string where = "mailbox=" + mailbox_.name + " uid=" + std::to_string(m.uid);
+  auto out = ingestor_.ingest(raw, wall_now(), {}, where);
+  if (!out) return;  // stays; tried again next pass
+  ++r.quarantined;
+  std::vector<std::uint32_t> one{m.uid};
+  mark_processed(one, mailbox_.oversized_folder.empty() ? mailbox_.processed_folder
+                                                         : mailbox_.oversized_folder,
+                 r);
+}
+
+void Poller::sleep_for(std::chrono::seconds s) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, s, [&] { return stop_.load(); });
+}
+
+void Poller::run(const std::function<void(const std::string&)>& fatal) {
+  std::chrono::seconds backoff{1};
+  const std::chrono::seconds cap{config_->daemon.reconnect_max_seconds};
+  std::string down;  // the error while the mailbox is unreachable; "" when up
+  std::uint64_t failures = 0;
+  while (!stop_) {
+    PassResult r = pass();
+    if (stop_) break;
+    if (!r.ok) {
+      ++failures;
+      if (r.error_kind == ImapErrorKind::tls_verify && mailbox_.ca_file.empty()) {
+        spdlog::critical("imap_tls_failed stage=fetch mailbox={} error=\"{}\": set ca_file for a "
+                         "private certificate",
+                         mailbox_.name, r.error);
+        fatal("mailbox " + mailbox_.name + ": " + r.error);
+        return;
+      }
+      if (down.empty())  // one line per state change, not per retry
+        spdlog::error("imap_down stage=fetch mailbox={} error=\"{}\": retrying with backoff up to "
+                      "{}s",
+                      mailbox_.name, r.error, cap.count());
+      down = r.error;
+      imap_.logout();
+      sleep_for(backoff);
+      backoff = std::min(backoff * 2, cap);
+      continue;
+    }
+    if (!down.empty()) {
+      spdlog::warn("imap_up stage=fetch mailbox={} failures={}: reconnected", mailbox_.name,
+                   failures);
+      down.clear();
+    }
+    backoff = std::chrono::seconds{1};
+    if (r.stored + r.duplicates + r.quarantined > 0)
+      spdlog::info("pass stage=fetch mailbox={} stored={} duplicates={} quarantined={} moved={}",
+                   mailbox_.name, r.stored, r.duplicates, r.quarantined, r.moved);
+    auto idle = imap_.idle(std::chrono::minutes(config_->daemon.idle_minutes));
+    if (!idle) {
+      // The next pass reconnects and reports.
+      imap_.logout();
+    }
+  }
+}
+
+}  // namespace ticketd::daemon

@@ -1,0 +1,77 @@
+// ticketd daemon: the IMAP poller of one [[mailbox]] — every mail in the
+// folder is fetched in batches (BODY.PEEK: \Seen is never relied on nor set),
+// stored in its own transaction together with the mailbox position, and only
+// then moved to the processed folder (or flagged). Between passes it waits
+// with IDLE (polling without it). Runs on its own thread with its own store
+// connection; the daemon's loop owns it.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "daemon/config.h"
+#include "daemon/ingest.h"
+#include "store/store.h"
+#include "transport/imap.h"
+
+namespace ticketd::daemon {
+
+struct PassResult {
+  bool ok = true;
+  transport::ImapErrorKind error_kind = transport::ImapErrorKind::connection;
+  std::string error;  // never a secret
+  int stored = 0, duplicates = 0, quarantined = 0, moved = 0;
+};
+
+class Poller {
+ public:
+  // `nudge` is called (from this poller's thread) after mail was committed.
+  // `imap` comes from imap_config() (secrets already read).
+  Poller(std::shared_ptr<const Config> config, const Config::Mailbox& mailbox,
+         transport::ImapConfig imap, std::string secret, std::function<void()> nudge);
+  ~Poller();
+
+  // One pass over the folder: connect and select when needed, ingest
+  // everything there, move or flag what was stored. Stops early (after the
+  // mail in hand) once stop() was called.
+  PassResult pass();
+
+  // pass(), then IDLE, in a loop until stop(); failures back off (capped,
+  // one log line per state change). `fatal` is called when retrying cannot
+  // help (a certificate that does not verify and no ca_file to fix it).
+  void run(const std::function<void(const std::string&)>& fatal);
+
+  // Any thread: finish the mail in hand and return from run().
+  void stop();
+
+  const std::string& name() const { return mailbox_.name; }
+
+ private:
+  PassResult connect_and_select();
+  bool ingest_batch(const std::vector<transport::FetchedMail>& mails, PassResult& r);
+  void mark_processed(std::vector<std::uint32_t>& uids, const std::string& folder, PassResult& r);
+  void quarantine_oversized(const transport::UidSize& m, PassResult& r);
+  void sleep_for(std::chrono::seconds s);
+
+  std::shared_ptr<const Config> config_;
+  Config::Mailbox mailbox_;
+  std::string secret_;
+  std::function<void()> nudge_;
+  store::Store store_;
+  Ingestor ingestor_;
+  transport::ImapClient imap_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+// The IMAP client settings of `mailbox`, its secret read from its file.
+std::expected<transport::ImapConfig, std::string> imap_config(const Config& config,
+                                                              const Config::Mailbox& mailbox);
+
+}  // namespace ticketd::daemon

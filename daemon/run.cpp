@@ -1,0 +1,281 @@
+#include "daemon/run.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "daemon/clock.h"
+#include "daemon/delivery.h"
+#include "daemon/exit_codes.h"
+#include "daemon/logging.h"
+#include "daemon/outbound.h"
+#include "daemon/poller.h"
+#include "daemon/sd_notify.h"
+
+namespace ticketd::daemon {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::int64_t wall_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+// Everything a config produces before anything starts: a reload builds a new
+// one and swaps only when it is complete.
+struct Setup {
+  std::shared_ptr<const Config> config;
+  std::string secret;
+  std::shared_ptr<const templates::TemplateSet> templates;
+  std::optional<transport::SmtpConfig> smtp;
+  std::vector<transport::ImapConfig> imap;  // one per config->mailboxes entry
+};
+
+std::expected<Setup, std::string> prepare(const std::string& path) {
+  Setup s;
+  try {
+    auto c = std::make_shared<Config>(load_config(path));
+    s.secret = load_or_create_secret(*c);
+    store::Store probe(c->store.path, static_cast<int>(c->store.busy_timeout_ms));
+    s.config = std::move(c);
+  } catch (const ConfigError& e) {
+    return std::unexpected(std::string(e.what()));
+  } catch (const store::Error& e) {
+    return std::unexpected("store: " + std::string(e.what()));
+  }
+  auto set = load_templates(*s.config);
+  if (!set) return std::unexpected(set.error());
+  s.templates = std::make_shared<const templates::TemplateSet>(std::move(*set));
+  if (!s.config->smtp.url.empty()) {
+    auto smtp = smtp_config(*s.config);
+    if (!smtp) return std::unexpected(smtp.error());
+    s.smtp = std::move(*smtp);
+  }
+  for (const auto& m : s.config->mailboxes) {
+    auto imap = imap_config(*s.config, m);
+    if (!imap) return std::unexpected(imap.error());
+    s.imap.push_back(std::move(*imap));
+  }
+  return s;
+}
+
+// Sends the outbox on its own thread: woken by a nudge (a commit) or by the
+// sweep interval, whichever comes first.
+class OutboxWorker {
+ public:
+  explicit OutboxWorker(const Setup& s) : s_(s) {
+    if (s_.smtp) thread_ = std::thread([this] { loop(); });
+  }
+  ~OutboxWorker() { stop(); }
+  void nudge() {
+    std::lock_guard lock(mu_);
+    nudged_ = true;
+    cv_.notify_all();
+  }
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+      cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void loop() {
+    const auto& c = *s_.config;
+    store::Store store(c.store.path, static_cast<int>(c.store.busy_timeout_ms));
+    transport::SmtpClient smtp(*s_.smtp);
+    while (true) {
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, std::chrono::seconds(c.daemon.outbox_interval_seconds),
+                     [&] { return stop_ || nudged_; });
+        if (stop_) break;
+        nudged_ = false;
+      }
+      try {
+        DeliveryPass p = deliver_due(store, c, s_.secret, *s_.templates, smtp, wall_now());
+        if (p.due > 0) smtp.close();  // servers drop idle sessions; reconnect next time
+      } catch (const store::Error& e) {
+        spdlog::error("store_failed stage=deliver error=\"{}\": retried at the next sweep",
+                      e.what());
+      }
+    }
+  }
+
+  const Setup& s_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool nudged_ = true;  // a first pass at start
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+void log_notify(const std::expected<bool, std::string>& r) {
+  if (!r) spdlog::warn("sd_notify_failed error=\"{}\"", r.error());
+}
+
+// One configuration's workers: pollers, outbox worker.
+class Workers {
+ public:
+  // The pollers nudge the outbox worker directly (thread-safe); they are
+  // joined before it is destroyed (member order).
+  Workers(const Setup& s, std::function<void(const std::string&)> fatal) : outbox_(s) {
+    for (std::size_t i = 0; i < s.config->mailboxes.size(); ++i) {
+      pollers_.push_back(std::make_unique<Poller>(s.config, s.config->mailboxes[i], s.imap[i],
+                                                  s.secret, [this] { outbox_.nudge(); }));
+    }
+    for (auto& p : pollers_)
+      threads_.emplace_back([&p, fatal] { p->run(fatal); });
+  }
+  ~Workers() {
+    for (auto& p : pollers_) p->stop();
+    for (auto& t : threads_) t.join();
+    outbox_.stop();
+  }
+  void nudge_outbox() { outbox_.nudge(); }
+
+ private:
+  OutboxWorker outbox_;
+  std::vector<std::unique_ptr<Poller>> pollers_;
+  std::vector<std::thread> threads_;
+};
+
+void run_clock_once(const Setup& s) {
+  try {
+    store::Store store(s.config->store.path, static_cast<int>(s.config->store.busy_timeout_ms));
+    ClockPass p = run_clock(store, *s.config, s.secret, wall_now());
+    if (p.tickets_changed > 0)
+      spdlog::info("clock stage=decide tickets={} changed={} queued={}", p.tickets_seen,
+                   p.tickets_changed, p.mails_queued);
+  } catch (const store::Error& e) {
+    spdlog::error("store_failed stage=clock error=\"{}\"", e.what());
+  }
+}
+
+int run_once(const Setup& s) {
+  int rc = kExitOk;
+  for (std::size_t i = 0; i < s.config->mailboxes.size(); ++i) {
+    Poller p(s.config, s.config->mailboxes[i], s.imap[i], s.secret, [] {});
+    PassResult r = p.pass();
+    if (!r.ok) {
+      spdlog::error("imap_down stage=fetch mailbox={} error=\"{}\"", p.name(), r.error);
+      rc = kExitTempFail;
+    } else {
+      spdlog::info("pass stage=fetch mailbox={} stored={} duplicates={} quarantined={} moved={}",
+                   p.name(), r.stored, r.duplicates, r.quarantined, r.moved);
+    }
+  }
+  run_clock_once(s);
+  if (s.smtp) {
+    try {
+      store::Store store(s.config->store.path, static_cast<int>(s.config->store.busy_timeout_ms));
+      transport::SmtpClient smtp(*s.smtp);
+      deliver_due(store, *s.config, s.secret, *s.templates, smtp, wall_now());
+      smtp.close();
+    } catch (const store::Error& e) {
+      spdlog::error("store_failed stage=deliver error=\"{}\"", e.what());
+      rc = kExitTempFail;
+    }
+  }
+  return rc;
+}
+
+}  // namespace
+
+int run_daemon(const std::string& config_path, bool once, int verbosity) {
+  auto first = prepare(config_path);
+  if (!first) {
+    std::cerr << "ticketd: " << first.error() << "\n";
+    return kExitConfig;
+  }
+  auto setup = std::make_unique<Setup>(std::move(*first));
+  setup_logging(setup->config->log.level, verbosity);
+  if (once) return run_once(*setup);
+
+  asio::io_context io;
+  int exit_code = kExitOk;
+  auto fatal = [&io, &exit_code](const std::string& why) {
+    asio::post(io, [&io, &exit_code, why] {
+      spdlog::critical("stopping stage=run error=\"{}\"", why);
+      exit_code = kExitConfig;
+      io.stop();
+    });
+  };
+  asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);  // before any thread starts
+  auto workers = std::make_unique<Workers>(*setup, fatal);
+
+  asio::steady_timer clock(io);
+  std::function<void()> tick = [&] {
+    run_clock_once(*setup);
+    workers->nudge_outbox();
+    clock.expires_after(std::chrono::seconds(setup->config->daemon.clock_interval_seconds));
+    clock.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) tick();
+    });
+  };
+  tick();
+
+  asio::steady_timer watchdog(io);
+  const auto ping = systemd::watchdog_ping_interval();
+  std::function<void()> pet = [&] {
+    log_notify(systemd::notify_watchdog());
+    watchdog.expires_after(*ping);
+    watchdog.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) pet();
+    });
+  };
+  if (ping) pet();
+
+  std::function<void()> wait_signal = [&] {
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig != SIGHUP) {
+        spdlog::warn("stopping stage=run signal={}: finishing the mail in hand",
+                     sig == SIGTERM ? "TERM" : "INT");
+        log_notify(systemd::notify_stopping());
+        io.stop();
+        return;
+      }
+      log_notify(systemd::notify_reloading());
+      auto next = prepare(config_path);
+      if (!next) {
+        spdlog::error("config_reload_failed stage=run error=\"{}\": keeping the running config",
+                      next.error());
+        log_notify(systemd::notify_ready("reload failed: " + next.error()));
+      } else {
+        workers.reset();  // stops and joins the old workers first
+        setup = std::make_unique<Setup>(std::move(*next));
+        setup_logging(setup->config->log.level, verbosity);
+        workers = std::make_unique<Workers>(*setup, fatal);
+        spdlog::warn("config_reloaded stage=run file={} mailboxes={}", config_path,
+                     setup->config->mailboxes.size());
+        log_notify(systemd::notify_ready("running"));
+      }
+      wait_signal();
+    });
+  };
+  wait_signal();
+
+  spdlog::warn("started stage=run mailboxes={} smtp={}", setup->config->mailboxes.size(),
+               setup->smtp ? "yes" : "no");
+  log_notify(systemd::notify_ready("running"));
+  io.run();
+  workers.reset();
+  spdlog::warn("stopped stage=run");
+  return exit_code;
+}
+
+}  // namespace ticketd::daemon
