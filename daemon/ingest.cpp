@@ -167,6 +167,24 @@ std::expected<IngestOutcome, IngestError> Ingestor::ingest(
   }
 }
 
+// A rejection notice to the mail's sender (no ticket), unless the guard
+// (rate limit, failing address, our own address) says no.
+void Ingestor::queue_rejection(store::Tx& tx, const parser::Message& msg, const std::string& why,
+                               std::int64_t now) {
+  const std::string sender = store::lower_address(msg.from.address);
+  lifecycle::RecipientHistory h = tx.history(sender, now - config_.guard.rate_window_seconds);
+  if (lifecycle::recipient_block_reason(sender, h, config_.guard, now)) return;
+  store::OutboxRow row;
+  row.kind = "rejection";
+  row.template_name = "rejection";
+  row.detail = why;
+  row.to = {sender};
+  row.in_reply_to = msg.keys.message_id;
+  row.created_at = now;
+  row.message_id = new_message_id("rejected", "rejection", message_id_domain(config_));
+  tx.queue(row);
+}
+
 IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
                                   const std::function<void(store::Tx&)>& same_tx) {
   const std::string raw_hash = sha256_hex(raw.bytes);
@@ -200,6 +218,18 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
   if (too_big)
     detail = std::to_string(raw.size) + " bytes, limit " + std::to_string(limits.max_message_bytes);
   if (!reason.empty()) {
+    // The sender of a mail too big to take is told (once per mail, within
+    // the guard's rate limit; never an automatic sender), from its head.
+    if (too_big) {
+      const parser::Message head = parser::parse_message(raw.bytes, pl);
+      if (!head.from.address.empty() && !lifecycle::automatic_mail_reason(head, config_.guard))
+        queue_rejection(tx, head,
+                        "your mail of " + std::to_string(raw.size >> 20) +
+                            " MB is larger than the " +
+                            std::to_string(limits.max_message_bytes >> 20) +
+                            " MB we accept; please send large files another way",
+                        now);
+    }
     const std::int64_t q = tx.quarantine(raw_id, reason, detail, now);
     tx.add_event(std::nullopt, now, "quarantined", too_big ? "unknown" : actor_of(msg),
                  "quarantine #" + std::to_string(q) + ": " + reason + ": " + detail);
@@ -353,20 +383,8 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
       const std::int64_t q = tx.quarantine(raw_id, reason, "rules: " + matched, now);
       tx.add_event(std::nullopt, now, "quarantined", actor,
                    "quarantine #" + std::to_string(q) + ": " + reason + " by rules: " + matched);
-      if (rules.actions.reject && !rules.actions.spam && !auto_reason) {
-        lifecycle::RecipientHistory h = tx.history(sender, now - config_.guard.rate_window_seconds);
-        if (!lifecycle::recipient_block_reason(sender, h, config_.guard, now)) {
-          store::OutboxRow row;
-          row.kind = "rejection";
-          row.template_name = "rejection";
-          row.detail = *rules.actions.reject;
-          row.to = {sender};
-          row.in_reply_to = msg.keys.message_id;
-          row.created_at = now;
-          row.message_id = new_message_id("rejected", "rejection", message_id_domain(config_));
-          tx.queue(row);
-        }
-      }
+      if (rules.actions.reject && !rules.actions.spam && !auto_reason)
+        queue_rejection(tx, msg, *rules.actions.reject, now);
       tx.commit();
       return {IngestResult::quarantined, "", reason + ": " + matched};
     }

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "daemon/config.h"
+#include "parser/message.h"
 #include "store/store.h"
 
 namespace ticketd::daemon {
@@ -56,6 +57,8 @@ class Ingestor {
  private:
   IngestOutcome ingest_tx(const RawMail& raw, std::int64_t now,
                           const std::function<void(store::Tx&)>& same_tx);
+  void queue_rejection(store::Tx& tx, const parser::Message& msg, const std::string& why,
+                       std::int64_t now);
   store::Store& store_;
   const Config& config_;
   std::string secret_;

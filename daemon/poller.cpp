@@ -164,14 +164,21 @@ void Poller::mark_processed(std::vector<std::uint32_t>& uids, const std::string&
                uids.back());
 }
 
-// Too big to download: the quarantine records it by size (the placeholder is
-// unique per mail, so the dedupe never confuses two of them), then it is moved aside.
+// Too big to download: only its header block is fetched; the quarantine
+// records it with its size (the first line makes each one unique for the
+// dedupe), its sender is told, and it is moved aside.
 void Poller::quarantine_oversized(const transport::UidSize& m, PassResult& r) {
-  const std::string placeholder =
-      "X-Ticketd-Oversized: mailbox=" + mailbox_.name +
-      " uidvalidity=" + std::to_string(imap_.mailbox().uidvalidity) +
-      " uid=" + std::to_string(m.uid) + " size=" + std::to_string(m.size) + "\r\n\r\n";
-  RawMail raw{placeholder, static_cast<std::int64_t>(m.size), true};
+  std::string head = "X-Ticketd-Oversized: mailbox=" + mailbox_.name +
+                     " uidvalidity=" + std::to_string(imap_.mailbox().uidvalidity) +
+                     " uid=" + std::to_string(m.uid) + " size=" + std::to_string(m.size) + "\r\n";
+  const std::uint32_t uid = m.uid;
+  auto headers = imap_.fetch_headers(std::span(&uid, 1));
+  if (!headers) {
+    r = failed(headers.error());
+    return;
+  }
+  head += headers->empty() ? std::string("\r\n") : headers->front().bytes;
+  RawMail raw{head, static_cast<std::int64_t>(m.size), true};
   const std::string where = "mailbox=" + mailbox_.name + " uid=" + std::to_string(m.uid);
   auto out = ingestor_.ingest(raw, wall_now(), {}, where);
   if (!out) return;  // stays; tried again next pass

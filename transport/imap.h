@@ -136,6 +136,8 @@ class ImapClient {
   // Whole mails by BODY.PEEK[] (\Seen unchanged), limits.fetch_batch_count per
   // UID FETCH; ascending by UID; UIDs that no longer exist are absent.
   ImapResult<std::vector<FetchedMail>> fetch(std::span<const std::uint32_t> uids);
+  // The header block only (BODY.PEEK[HEADER]), e.g. of a mail too big to fetch whole.
+  ImapResult<std::vector<FetchedMail>> fetch_headers(std::span<const std::uint32_t> uids);
   ImapResult<std::vector<UidFlags>> fetch_flags(std::span<const std::uint32_t> uids);
   // Moves to `folder` (created when missing): MOVE, else COPY + \Deleted + UID
   // EXPUNGE of exactly these UIDs. Without MOVE and UIDPLUS: rejected, nothing copied.

@@ -98,25 +98,41 @@ ImapResult<std::vector<UidSize>> ImapClient::fetch_sizes(std::span<const std::ui
   return out;
 }
 
-ImapResult<std::vector<FetchedMail>> ImapClient::fetch(std::span<const std::uint32_t> uids) {
-  auto conn = impl_->mailbox_session();
+namespace {
+
+// Whole mails or their header blocks, by UID, ascending, without setting \Seen.
+ImapResult<std::vector<FetchedMail>> fetch_section(ImapClient::Impl& impl,
+                                                   std::span<const std::uint32_t> uids,
+                                                   std::string_view items) {
+  auto conn = impl.mailbox_session();
   if (!conn) return std::unexpected(conn.error());
   std::vector<FetchedMail> out;
-  // BODY.PEEK[]: the whole message without setting \Seen (RFC 3501 6.4.5).
   auto r = imap::for_each_chunk(
-      imap::sorted_unique(uids), impl_->config.limits.fetch_batch_count, [&](auto chunk) {
-        ++impl_->stats.fetch_commands;
-        return uid_fetch(**conn, chunk, "(UID BODY.PEEK[])", [&](imap::FetchData&& f) {
+      imap::sorted_unique(uids), impl.config.limits.fetch_batch_count, [&](auto chunk) {
+        ++impl.stats.fetch_commands;
+        return uid_fetch(**conn, chunk, items, [&](imap::FetchData&& f) {
           if (f.body) out.push_back({*f.uid, std::move(*f.body)});
         });
       });
-  if (!r) return std::unexpected(impl_->checked(r).error());
+  if (!r) return std::unexpected(impl.checked(r).error());
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.uid < b.uid; });
   out.erase(std::unique(out.begin(), out.end(),
                         [](const auto& a, const auto& b) { return a.uid == b.uid; }),
             out.end());
   return out;
+}
+
+}  // namespace
+
+ImapResult<std::vector<FetchedMail>> ImapClient::fetch(std::span<const std::uint32_t> uids) {
+  // BODY.PEEK[]: the whole message without setting \Seen (RFC 3501 6.4.5).
+  return fetch_section(*impl_, uids, "(UID BODY.PEEK[])");
+}
+
+ImapResult<std::vector<FetchedMail>> ImapClient::fetch_headers(
+    std::span<const std::uint32_t> uids) {
+  return fetch_section(*impl_, uids, "(UID BODY.PEEK[HEADER])");
 }
 
 ImapResult<std::vector<UidFlags>> ImapClient::fetch_flags(std::span<const std::uint32_t> uids) {

@@ -316,8 +316,8 @@ std::expected<void, ProtocolError> fetch_item(std::string_view key, Value&& v, F
     auto n = number_of(v, "RFC822.SIZE");
     if (!n) return std::unexpected(n.error());
     out.size = *n;
-  } else if (key == "BODY[]") {
-    if (v.kind == Value::Kind::list) return fail("BODY[] is a list");
+  } else if (key == "BODY[]" || key == "BODY[HEADER]") {
+    if (v.kind == Value::Kind::list) return fail(std::string(key) + " is a list");
     out.body = v.kind == Value::Kind::nil ? std::string() : std::move(v.text);
   } else if (key == "FLAGS") {
     if (v.kind != Value::Kind::list) return fail("FLAGS is not a list");
