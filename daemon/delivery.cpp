@@ -222,12 +222,13 @@ std::expected<transport::SmtpConfig, std::string> smtp_config(const Config& conf
 
 DeliveryPass deliver_due(store::Store& store, const Config& config, std::string_view secret,
                          const templates::TemplateSet& set, transport::SmtpClient& smtp,
-                         std::int64_t now) {
+                         std::int64_t now, const std::atomic<bool>* stop) {
   DeliveryPass pass;
   const auto rows = store.due_outbox(now, config.outbox.batch);
   pass.due = static_cast<int>(rows.size());
   std::optional<Attempt> connection_down;  // once the server is unreachable, defer the rest
   for (const auto& row : rows) {
+    if (stop && *stop) break;
     const std::vector<std::string> rcpts = open_recipients(store, row);
     auto mail = frozen_mail(store, config, secret, set, row, now);
     if (!mail) {

@@ -5,6 +5,7 @@
 // or dead (5xx, or out of attempts) with an event on the ticket.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <string>
@@ -52,10 +53,11 @@ struct DeliveryPass {
   int due = 0, sent = 0, deferred = 0, dead = 0;
 };
 
-// Sends the rows due at `now` (at most outbox.batch) over `smtp`. Throws
-// store::Error when the store fails (the row stays due).
+// Sends the rows due at `now` (at most outbox.batch) over `smtp`; stops
+// between rows once `*stop` is set. Throws store::Error when the store fails
+// (the row stays due).
 DeliveryPass deliver_due(store::Store& store, const Config& config, std::string_view secret,
                          const templates::TemplateSet& set, transport::SmtpClient& smtp,
-                         std::int64_t now);
+                         std::int64_t now, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace ticketd::daemon

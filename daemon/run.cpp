@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <atomic>
 #include <condition_variable>
 #include <csignal>
 #include <ctime>
@@ -87,6 +88,7 @@ class OutboxWorker {
     {
       std::lock_guard lock(mu_);
       stop_ = true;
+      stopping_ = true;
       cv_.notify_all();
     }
     if (thread_.joinable()) thread_.join();
@@ -106,7 +108,8 @@ class OutboxWorker {
         nudged_ = false;
       }
       try {
-        DeliveryPass p = deliver_due(store, c, s_.secret, *s_.templates, smtp, wall_now());
+        DeliveryPass p =
+            deliver_due(store, c, s_.secret, *s_.templates, smtp, wall_now(), &stopping_);
         if (p.due > 0) smtp.close();  // servers drop idle sessions; reconnect next time
       } catch (const store::Error& e) {
         spdlog::error("store_failed stage=deliver error=\"{}\": retried at the next sweep",
@@ -120,6 +123,7 @@ class OutboxWorker {
   std::condition_variable cv_;
   bool nudged_ = true;  // a first pass at start
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};  // read between rows, outside the lock
   std::thread thread_;
 };
 
