@@ -200,7 +200,14 @@ void Poller::run(const std::function<void(const std::string&)>& fatal) {
   std::string down;  // the error while the mailbox is unreachable; "" when up
   std::uint64_t failures = 0;
   while (!stop_) {
-    PassResult r = pass();
+    PassResult r;
+    try {
+      r = pass();
+    } catch (const std::exception& e) {  // never take the thread (and the daemon) down
+      r.ok = false;
+      r.error_kind = ImapErrorKind::protocol;
+      r.error = std::string("unexpected: ") + e.what();
+    }
     if (stop_) break;
     if (!r.ok) {
       ++failures;

@@ -111,9 +111,10 @@ class OutboxWorker {
         DeliveryPass p =
             deliver_due(store, c, s_.secret, *s_.templates, smtp, wall_now(), &stopping_);
         if (p.due > 0) smtp.close();  // servers drop idle sessions; reconnect next time
-      } catch (const store::Error& e) {
-        spdlog::error("store_failed stage=deliver error=\"{}\": retried at the next sweep",
+      } catch (const std::exception& e) {  // store trouble included: the row stays due
+        spdlog::error("deliver_failed stage=deliver error=\"{}\": retried at the next sweep",
                       e.what());
+        smtp.reset();
       }
     }
   }
@@ -164,8 +165,9 @@ void run_clock_once(const Setup& s) {
     if (p.tickets_changed > 0)
       spdlog::info("clock stage=decide tickets={} changed={} queued={}", p.tickets_seen,
                    p.tickets_changed, p.mails_queued);
-  } catch (const store::Error& e) {
-    spdlog::error("store_failed stage=clock error=\"{}\"", e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("clock_failed stage=clock error=\"{}\": tried again at the next tick",
+                  e.what());
   }
 }
 
