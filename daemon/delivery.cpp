@@ -227,8 +227,16 @@ DeliveryPass deliver_due(store::Store& store, const Config& config, std::string_
   const auto rows = store.due_outbox(now, config.outbox.batch);
   pass.due = static_cast<int>(rows.size());
   std::optional<Attempt> connection_down;  // once the server is unreachable, defer the rest
+  // A claim outlives any one SMTP exchange; a crashed sender's claim expires.
+  const std::int64_t lease = 2 * config.smtp.timeout_seconds + 60;
   for (const auto& row : rows) {
     if (stop && *stop) break;
+    {
+      auto tx = store.begin();
+      const bool mine = tx.claim_outbox(row.id, now, now + lease);
+      tx.commit();
+      if (!mine) continue;  // another sender (a cron `deliver` beside the daemon) has it
+    }
     const std::vector<std::string> rcpts = open_recipients(store, row);
     auto mail = frozen_mail(store, config, secret, set, row, now);
     if (!mail) {

@@ -402,14 +402,19 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
     // The customer's CC recipients take part in the ticket (collaborators),
     // except our own support address and our agents.
     const std::string support = store::lower_address(config_.support.address);
+    std::string added;
     for (const auto& cc : msg.cc) {
       std::string a = store::lower_address(cc.address);
       if (a.find('@') == std::string::npos || a == support || dir.agent(a)) continue;
       tx.add_participant(ticket_id, {cc.name, a}, "collaborator");
+      added += (added.empty() ? "" : ", ") + a;
     }
     const std::int64_t row = tx.add_message(ticket_id, raw_id, msg, "in", "customer", chash, now);
     tx.add_event(ticket_id, now, "created", actor,
                  "ticket " + t.number + " opened by " + actor + "; " + d.detail, row);
+    if (!added.empty())
+      tx.add_event(ticket_id, now, "collaborator", actor,
+                   "in Cc of the first mail, now copied on answers: " + added, row);
     if (follows) {
       tx.link_ticket(ticket_id, *follows);
       tx.add_event(*follows, now, "followed_up", actor, "a reply opened " + t.number, row);

@@ -7,6 +7,7 @@
 #include "daemon/ingest.h"
 #include "daemon/render.h"
 #include "daemon/verp.h"
+#include "lifecycle/commands.h"
 
 namespace ticketd::daemon {
 
@@ -55,6 +56,32 @@ std::string name_of(const Config& c, const store::TicketRow* t, std::string_view
   return {};
 }
 
+// "Tucker, Cliff" → "Cliff Tucker": how Outlook directories write names is
+// not how a greeting reads.
+std::string greeting_name(std::string name) {
+  const auto comma = name.find(',');
+  if (comma == std::string::npos || name.find(',', comma + 1) != std::string::npos) return name;
+  std::string last = name.substr(0, comma), first = name.substr(comma + 1);
+  auto trim = [](std::string& x) {
+    x.erase(0, x.find_first_not_of(' '));
+    x.erase(x.find_last_not_of(' ') + 1);
+  };
+  trim(last);
+  trim(first);
+  if (last.empty() || first.empty()) return name;
+  return first + " " + last;
+}
+
+// What a customer may see of an entry: an agent's mail without its command
+// lines (they can name agents and addresses); nothing of an internal note.
+std::optional<std::string> visible_text(const store::ThreadEntry& e, bool for_agent) {
+  const std::string& text = e.new_text.empty() ? e.text : e.new_text;
+  if (for_agent || e.kind != "agent") return text;
+  lifecycle::AgentMail m = lifecycle::parse_agent_commands(text);
+  if (m.is_note) return std::nullopt;
+  return m.body;
+}
+
 // The earlier entries a mail shows: customers never see notes or system mail.
 std::vector<templates::EntryData> thread_data(const std::vector<store::ThreadEntry>& thread,
                                               const store::OutboxRow& row, bool for_agent) {
@@ -62,8 +89,10 @@ std::vector<templates::EntryData> thread_data(const std::vector<store::ThreadEnt
   for (const auto& e : thread) {
     if (row.source_message && e.id >= *row.source_message) break;
     if (e.kind == "system" || (e.kind == "note" && !for_agent)) continue;
+    auto text = visible_text(e, for_agent);
+    if (!text) continue;
     out.push_back({e.from.name, e.from.address, templates::iso8601_utc(e.at), e.direction,
-                   e.new_text.empty() ? e.text : e.new_text});
+                   std::move(*text)});
   }
   return out;
 }
@@ -95,6 +124,29 @@ std::optional<MailAddress> reply_to(const Config& c, std::string_view secret,
   all.insert(all.end(), row.cc.begin(), row.cc.end());
   if (all.size() != 1 || !c.directory.agent(all.front())) return std::nullopt;
   return MailAddress{c.support.name, plus_address(c, agent_token(secret, t->number, all.front()))};
+}
+
+// In-Reply-To and References. A customer's mail answers their latest mail
+// (never an agent's, which they did not see) and cites the thread's customer
+// mails (first and last few); an agent's answers the mail that caused it.
+void thread_headers(store::Store& store, const store::TicketRow* t, const store::OutboxRow& row,
+                    templates::OutgoingMail& m) {
+  std::vector<std::string> ids;
+  std::string reply_to_id = row.in_reply_to;
+  if (t) {
+    for (const auto& e : store.thread(t->id)) {
+      if (row.source_message && e.id > *row.source_message) break;
+      if (e.kind != "customer" || !writable_id(e.message_id)) continue;
+      ids.push_back(e.message_id);
+    }
+    if (!agent_facing(row.kind) && !ids.empty()) reply_to_id = ids.back();
+  }
+  if (writable_id(reply_to_id)) m.in_reply_to = reply_to_id;
+  constexpr std::size_t kMaxRefs = 10;
+  if (ids.size() > kMaxRefs) ids.erase(ids.begin() + 1, ids.end() - (kMaxRefs - 1));
+  if (!m.in_reply_to.empty() && std::find(ids.begin(), ids.end(), m.in_reply_to) == ids.end())
+    ids.push_back(m.in_reply_to);
+  m.references = std::move(ids);
 }
 
 }  // namespace
@@ -135,7 +187,7 @@ TemplateData template_data(store::Store& store, const Config& config,
   if (row.source_message) source = store.message(*row.source_message);
   if (t) {
     d.ticket = ticket_data(config, *t);
-    d.requester = {t->requester.name, t->requester.address};
+    d.requester = {greeting_name(t->requester.name), t->requester.address};
     d.thread = thread_data(store.thread(t->id), row, agent_facing(row.kind));
     if (!t->assignee.empty()) d.agent = {name_of(config, &*t, t->assignee), t->assignee};
   }
@@ -145,7 +197,10 @@ TemplateData template_data(store::Store& store, const Config& config,
     d.new_text = source->new_text.empty() ? source->text : source->new_text;
     if (row.kind == "answer") {
       d.agent = {source->from.name, source->from.address};
-      if (!row.detail.empty()) d.new_text = row.detail;  // commands taken out
+      // The relayed text: commands taken out (the row keeps it so; a preview
+      // takes them out here).
+      d.new_text = row.detail.empty() ? lifecycle::parse_agent_commands(d.new_text).body
+                                      : row.detail;
       d.detail.clear();
     }
   }
@@ -176,15 +231,7 @@ std::expected<BuiltMail, std::string> build_mail(store::Store& store, const Conf
   if (t && m.subject.find(data.ticket.tag) == std::string::npos)
     m.subject += " " + data.ticket.tag;
   m.message_id = row.message_id;
-  if (writable_id(row.in_reply_to)) m.in_reply_to = row.in_reply_to;
-  if (t) {
-    auto thread = store.thread(t->id);
-    if (!thread.empty() && writable_id(thread.front().message_id))
-      m.references.push_back(thread.front().message_id);
-  }
-  if (!m.in_reply_to.empty() &&
-      std::find(m.references.begin(), m.references.end(), row.in_reply_to) == m.references.end())
-    m.references.push_back(row.in_reply_to);
+  thread_headers(store, t ? &*t : nullptr, row, m);
   m.date = now;
   m.auto_submitted = auto_submitted(row.kind);
   m.text = rendered->text;

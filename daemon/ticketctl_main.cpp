@@ -78,6 +78,16 @@ int run_show(ticketd::store::Store& s, const std::string& number, bool as_json) 
     std::cout << "   tags:";
     for (const auto& tag : t->tags) std::cout << " " << tag;
   }
+  if (!t->collaborators.empty()) {
+    std::cout << "\ncollaborators:";
+    for (const auto& p : t->collaborators) std::cout << " " << person(p);
+  }
+  if (t->first_response_due || t->resolution_due) {
+    std::cout << "\ndue:";
+    if (t->first_response_due && !t->first_response_at)
+      std::cout << " first response " << iso_utc(*t->first_response_due);
+    if (t->resolution_due) std::cout << " resolution " << iso_utc(*t->resolution_due);
+  }
   std::cout << "\n\nThread:\n";
   for (const auto& e : j["thread"]) {
     std::cout << "  " << e["at"].get<std::string>() << "  " << e["direction"].get<std::string>()
@@ -110,6 +120,7 @@ int run_show(ticketd::store::Store& s, const std::string& number, bool as_json) 
     for (const auto& r : j["outbox"]) {
       std::string to;
       for (const auto& a : r["to"]) to += (to.empty() ? "" : ", ") + a.get<std::string>();
+      for (const auto& a : r["cc"]) to += (to.empty() ? "cc " : ", cc ") + a.get<std::string>();
       out.push_back({r["state"].get<std::string>(), r["kind"].get<std::string>(), to,
                      r["message_id"].get<std::string>()});
     }
@@ -130,6 +141,7 @@ int run_outbox(ticketd::store::Store& s, const std::optional<std::string>& state
   for (const auto& r : rows) {
     std::string to;
     for (const auto& a : r.to) to += (to.empty() ? "" : ", ") + a;
+    for (const auto& a : r.cc) to += (to.empty() ? "cc " : ", cc ") + a;
     std::string when = r.sent_at           ? iso_utc(*r.sent_at)
                        : r.next_attempt_at ? "next " + iso_utc(*r.next_attempt_at)
                                            : "";

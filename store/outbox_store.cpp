@@ -65,7 +65,8 @@ std::vector<OutboxRow> Store::outbox(std::optional<std::int64_t> ticket_id,
 std::vector<OutboxRow> Store::due_outbox(std::int64_t now, std::int64_t limit) {
   auto st = db_.prepare(std::string(kRowColumns) +
                         "WHERE state IN ('pending', 'deferred') AND "
-                        "COALESCE(next_attempt_at, 0) <= ?1 ORDER BY id LIMIT ?2");
+                        "COALESCE(next_attempt_at, 0) <= ?1 AND COALESCE(claimed_until, 0) <= ?1 "
+                        "ORDER BY id LIMIT ?2");
   st.bind(1, now).bind(2, limit);
   return read_rows(db_, st);
 }
@@ -131,7 +132,7 @@ void Tx::record_attempt(const OutboxRow& row, const std::vector<RecipientStatus>
                         std::int64_t now) {
   auto st = db_.prepare(
       "UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, "
-      "sent_at = ?6, updated_at = ?7 WHERE id = ?1");
+      "sent_at = ?6, updated_at = ?7, claimed_until = NULL WHERE id = ?1");
   st.bind(1, row.id).bind(2, row.state).bind(3, row.attempts);
   row.next_attempt_at ? st.bind(4, *row.next_attempt_at) : st.bind_null(4);
   row.last_error.empty() ? st.bind_null(5) : st.bind(5, row.last_error);
@@ -149,10 +150,19 @@ void Tx::record_attempt(const OutboxRow& row, const std::vector<RecipientStatus>
   }
 }
 
+bool Tx::claim_outbox(std::int64_t id, std::int64_t now, std::int64_t until) {
+  auto st = db_.prepare(
+      "UPDATE outbox SET claimed_until = ?3 WHERE id = ?1 AND state IN ('pending', 'deferred') "
+      "AND COALESCE(claimed_until, 0) <= ?2");
+  st.bind(1, id).bind(2, now).bind(3, until);
+  st.run();
+  return sqlite3_changes(db_.handle()) == 1;
+}
+
 bool Tx::retry_outbox(std::int64_t id, std::int64_t now) {
   auto st = db_.prepare(
-      "UPDATE outbox SET state = 'pending', next_attempt_at = ?2, updated_at = ?2 "
-      "WHERE id = ?1 AND state IN ('deferred', 'dead')");
+      "UPDATE outbox SET state = 'pending', next_attempt_at = ?2, updated_at = ?2, "
+      "claimed_until = NULL WHERE id = ?1 AND state IN ('deferred', 'dead')");
   st.bind(1, id).bind(2, now);
   st.run();
   if (sqlite3_changes(db_.handle()) == 0) return false;

@@ -166,7 +166,8 @@ CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
 ALTER TABLE outbox_recipients ADD COLUMN code INTEGER;
 ALTER TABLE outbox_recipients ADD COLUMN error TEXT;
 )sql",
-    // 4: the daemon — each IMAP mailbox's position, committed with its mail.
+    // 4: the daemon — each IMAP mailbox's position, committed with its mail;
+    // outbox claims.
     R"sql(
 CREATE TABLE mailboxes(
   name TEXT PRIMARY KEY,
@@ -174,6 +175,9 @@ CREATE TABLE mailboxes(
   last_uid INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+-- A sender claims a row before SMTP (the daemon's worker, a `ticketd deliver`
+-- from cron): two never send it at once. A crash leaves a claim that expires.
+ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
 )sql",
 };
 

@@ -193,6 +193,9 @@ class Tx : public lifecycle::ThreadLookup {
   // error and sent time, and each recipient's status.
   void record_attempt(const OutboxRow& row, const std::vector<RecipientStatus>& recipients,
                       std::int64_t now);
+  // Claims a due row for one sender until `until` (seconds); false when it is
+  // not due or another sender holds it. record_attempt() releases it.
+  bool claim_outbox(std::int64_t id, std::int64_t now, std::int64_t until);
   // A deferred or dead row back to pending, due now. False when there is no
   // such row or it was already sent.
   bool retry_outbox(std::int64_t id, std::int64_t now);

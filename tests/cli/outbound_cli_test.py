@@ -277,6 +277,7 @@ if alert:
                   f"In-Reply-To: {a['Message-ID']}\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\n"
                   f"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
                   f"--{boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                  "#tag recovery-address\r\n"
                   "Hi Karen, I reset your recovery address; see the guide attached.\r\n\r\n"
                   f"--{boundary}\r\nContent-Type: application/pdf\r\n"
                   "Content-Disposition: attachment; filename=\"reset-guide.pdf\"\r\n"
@@ -298,6 +299,20 @@ if alert:
                       and atts[0].get_content() == b"%PDF-1.4\n%\xc7\xec\x8f\xa2\ntest\n",
                       [(p.get_filename(), p.get_content_type()) for p in atts])
                 check("answer.no_auto_submitted", m["Auto-Submitted"] is None, m["Auto-Submitted"])
+                text = m.get_body(preferencelist=("plain",)).get_content()
+                check("answer.no_command_lines", "#tag" not in text and "I reset your" in text,
+                      text[:400])
+                # It answers the customer's latest mail (their reply), never the
+                # agent's mail, which the customer did not see.
+                check("answer.in_reply_to_customer_mail",
+                      m["In-Reply-To"].strip() == f"<{rmid}>", (m["In-Reply-To"], rmid))
+                check("answer.references_no_agent_mail",
+                      f"<{amid}>" not in (m["References"] or "")
+                      and f"<{mid1}>" in (m["References"] or ""), m["References"])
+                # A later mail's history shows the answer without its command.
+                pv = ctljson("template", "preview", "answer", "--ticket", number) or {}
+                check("history.no_command_lines", "#tag" not in pv.get("text", "#tag"),
+                      pv.get("text", "")[:600])
                 check("answer.from_agent_name", "Nick Moss" in str(m["From"]), m["From"])
 
 # 2b. (after the answer: a bounce rests the address) A bounce addressed to the VERP envelope sender is tied to that exact

@@ -366,3 +366,67 @@ TEST_F(IngestRules, RejectedAutoReplyGetsNoNotice) {
 }
 
 }  // namespace
+
+// The IMAP poller's position commits with the mail, and only with it.
+TEST_F(Ingest, MailboxPositionCommitsWithTheMail) {
+  Mail m;
+  auto r = ingestor_->ingest({m.bytes(), 0, false}, now_++, [](store::Tx& tx) {
+    tx.set_mailbox_position("support", 77, 5, 1);
+  });
+  ASSERT_TRUE(r.has_value());
+  auto pos = store_->mailbox_position("support");
+  ASSERT_TRUE(pos);
+  EXPECT_EQ(pos->uidvalidity, 77);
+  EXPECT_EQ(pos->last_uid, 5);
+  // A lower UID never moves it back; a new UIDVALIDITY starts over.
+  m.message_id = "<k2@mail.example>";
+  ASSERT_TRUE(ingestor_->ingest({m.bytes(), 0, false}, now_++, [](store::Tx& tx) {
+    tx.set_mailbox_position("support", 77, 3, 2);
+  }));
+  EXPECT_EQ(store_->mailbox_position("support")->last_uid, 5);
+  m.message_id = "<k3@mail.example>";
+  ASSERT_TRUE(ingestor_->ingest({m.bytes(), 0, false}, now_++, [](store::Tx& tx) {
+    tx.set_mailbox_position("support", 78, 2, 3);
+  }));
+  EXPECT_EQ(store_->mailbox_position("support")->uidvalidity, 78);
+  EXPECT_EQ(store_->mailbox_position("support")->last_uid, 2);
+  // A transaction that fails takes the position with it: the mail and its
+  // position are one commit.
+  m.message_id = "<k4@mail.example>";
+  auto failing = ingestor_->ingest({m.bytes(), 0, false}, now_++, [](store::Tx& tx) {
+    tx.set_mailbox_position("support", 78, 9, 4);
+    throw store::Error(SQLITE_IOERR, "disk gone (test)");
+  });
+  EXPECT_FALSE(failing.has_value());
+  EXPECT_EQ(store_->mailbox_position("support")->last_uid, 2);
+  EXPECT_TRUE(store_->why("k4@mail.example").empty());
+}
+
+// Two senders (the daemon's worker and a cron `ticketd deliver`) never hold one row.
+TEST_F(Ingest, OutboxRowsAreClaimedByOneSender) {
+  ingest(Mail{}.bytes());
+  auto due = store_->due_outbox(now_, 10);
+  ASSERT_FALSE(due.empty());
+  const auto id = due.front().id;
+  {
+    auto tx = store_->begin();
+    EXPECT_TRUE(tx.claim_outbox(id, now_, now_ + 100));
+    EXPECT_FALSE(tx.claim_outbox(id, now_, now_ + 100));  // the second sender
+    tx.commit();
+  }
+  for (const auto& r : store_->due_outbox(now_, 10)) EXPECT_NE(r.id, id);
+  // An expired claim (the sender crashed) is due again; an attempt releases it.
+  bool due_later = false;
+  for (const auto& r : store_->due_outbox(now_ + 101, 10)) due_later |= r.id == id;
+  EXPECT_TRUE(due_later);
+  auto row = *store_->outbox_row(id);
+  row.state = "deferred";
+  row.attempts = 1;
+  row.next_attempt_at = now_;
+  auto tx = store_->begin();
+  tx.record_attempt(row, {}, now_);
+  tx.commit();
+  bool released = false;
+  for (const auto& r : store_->due_outbox(now_, 10)) released |= r.id == id;
+  EXPECT_TRUE(released);
+}
