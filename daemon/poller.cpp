@@ -56,7 +56,10 @@ Poller::Poller(std::shared_ptr<const Config> config, const Config::Mailbox& mail
       nudge_(std::move(nudge)),
       store_(config_->store.path, static_cast<int>(config_->store.busy_timeout_ms)),
       ingestor_(store_, *config_, std::move(secret)),
-      imap_(std::move(imap)) {}
+      imap_([&] {
+        imap.cancelled = [this] { return stop_.load(); };  // stop_ is read only later
+        return std::move(imap);
+      }()) {}
 
 Poller::~Poller() { imap_.logout(); }
 

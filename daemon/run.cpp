@@ -98,19 +98,25 @@ class OutboxWorker {
   void loop() {
     const auto& c = *s_.config;
     store::Store store(c.store.path, static_cast<int>(c.store.busy_timeout_ms));
-    transport::SmtpClient smtp(*s_.smtp);
+    transport::SmtpConfig sc = *s_.smtp;
+    sc.cancelled = [this] { return stopping_.load(); };  // SIGTERM never waits on a silent server
+    transport::SmtpClient smtp(std::move(sc));
+    bool more = false;  // the last pass was a full batch: go on without waiting
     while (true) {
       {
         std::unique_lock lock(mu_);
-        cv_.wait_for(lock, std::chrono::seconds(c.daemon.outbox_interval_seconds),
-                     [&] { return stop_ || nudged_; });
+        if (!more)
+          cv_.wait_for(lock, std::chrono::seconds(c.daemon.outbox_interval_seconds),
+                       [&] { return stop_ || nudged_; });
         if (stop_) break;
         nudged_ = false;
       }
+      more = false;
       try {
         DeliveryPass p =
             deliver_due(store, c, s_.secret, *s_.templates, smtp, wall_now(), &stopping_);
-        if (p.due > 0) smtp.close();  // servers drop idle sessions; reconnect next time
+        more = p.due >= c.outbox.batch && p.sent + p.dead > 0;
+        if (p.due > 0 && !more) smtp.close();  // servers drop idle sessions
       } catch (const std::exception& e) {  // store trouble included: the row stays due
         spdlog::error("deliver_failed stage=deliver error=\"{}\": retried at the next sweep",
                       e.what());

@@ -8,10 +8,16 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <mutex>
 
 namespace ticketd::transport {
+
+int cancel_cb(void* cancelled, long long, long long, long long, long long) {
+  const auto* f = static_cast<const std::function<bool()>*>(cancelled);
+  return (*f && (*f)()) ? 1 : 0;
+}
 
 void curl_global_once() {
   static std::once_flag once;

@@ -15,6 +15,10 @@ namespace ticketd::transport {
 // Clients call it before their first curl_easy_init.
 void curl_global_once();
 
+// A CURLOPT_XFERINFOFUNCTION whose data is a `const std::function<bool()>*`:
+// non-zero (abort) once that function returns true.
+int cancel_cb(void* cancelled, long long, long long, long long, long long);
+
 // Standard base64 (RFC 4648, with padding), as SASL uses it.
 std::string base64_encode(std::string_view bytes);
 

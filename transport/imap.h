@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -61,6 +62,9 @@ struct ImapConfig {
   bool use_move = true;  // false: COPY + STORE \Deleted + UID EXPUNGE even if MOVE exists
   ImapTimeouts timeouts;
   ImapLimits limits;
+  // Optional: polled about once a second while curl connects and logs in;
+  // true aborts connect() (a shutdown must not wait for a silent server).
+  std::function<bool()> cancelled;
 };
 
 struct MailboxInfo {

@@ -133,6 +133,11 @@ ImapResult<std::unique_ptr<Connection>> Connection::open(const ImapConfig& confi
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPIDLE, 60L);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPINTVL, 30L);
+  if (config.cancelled) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, cancel_cb);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &config.cancelled);
+  }
   if (auto r = conn->login(); !r) return std::unexpected(r.error());
   ++stats.connects;
   return conn;

@@ -46,6 +46,10 @@ struct SmtpConfig {
   // "< 250 2.1.0 Ok", "* curl's notes"), secrets already redacted, AUTH
   // arguments never shown, the mail itself never passed.
   std::function<void(std::string_view line)> debug;
+  // Optional: polled about once a second while curl connects or transfers;
+  // true aborts the send (status temporary) — a shutdown must not wait for a
+  // server that does not answer.
+  std::function<bool()> cancelled;
 };
 
 // Checks `config` without connecting: URL scheme and host, plaintext only to

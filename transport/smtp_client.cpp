@@ -266,6 +266,11 @@ bool SmtpClient::Impl::open_handle() {
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
   curl_easy_setopt(c, CURLOPT_DEBUGDATA, this);
   curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+  if (config.cancelled) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, cancel_cb);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &config.cancelled);
+  }
   return true;
 }
 
