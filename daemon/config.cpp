@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -149,11 +150,18 @@ std::string resolve(const std::string& config_file, const std::string& p) {
 std::string key_path_at(const std::string& file, std::size_t line, const std::string& key) {
   std::ifstream in(file);
   std::string text, table;
-  for (std::size_t n = 1; n < line && std::getline(in, text); ++n) {
-    const auto open = text.find_first_not_of(" \t");
-    if (open == std::string::npos || text[open] != '[') continue;
-    const auto close = text.find(']', open);
-    if (close != std::string::npos) table = text.substr(open + 1, close - open - 1);
+  auto header = [](const std::string& t) -> std::optional<std::string> {
+    const auto open = t.find_first_not_of(" \t");
+    if (open == std::string::npos || t[open] != '[') return std::nullopt;
+    const auto close = t.find(']', open);
+    if (close == std::string::npos) return std::nullopt;
+    return t.substr(open + 1, close - open - 1);
+  };
+  for (std::size_t n = 1; n <= line && std::getline(in, text); ++n) {
+    auto h = header(text);
+    if (!h) continue;
+    if (n == line && *h == key) return key;  // a repeated [table] header
+    if (n < line) table = *h;
   }
   return table.empty() || key.find('.') != std::string::npos ? key : table + "." + key;
 }

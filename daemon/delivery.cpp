@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 #include <fmt/ranges.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 
 #include "daemon/outbound.h"
 #include "templates/composer.h"
@@ -227,13 +230,28 @@ DeliveryPass deliver_due(store::Store& store, const Config& config, std::string_
   const auto rows = store.due_outbox(now, config.outbox.batch);
   pass.due = static_cast<int>(rows.size());
   std::optional<Attempt> connection_down;  // once the server is unreachable, defer the rest
-  // A claim outlives any one SMTP exchange; a crashed sender's claim expires.
+  // A claim outlives any one SMTP exchange; a crashed sender's claim expires,
+  // or is released at once when its process is gone (same host, same store).
   const std::int64_t lease = 2 * config.smtp.timeout_seconds + 60;
+  const std::string me = std::to_string(::getpid());
+  {
+    auto tx = store.begin();
+    const int released = tx.release_claims_of_dead([&](std::string_view owner) {
+      std::error_code ec;
+      return owner == me ||
+             std::filesystem::exists("/proc/" + std::string(owner) + "/exe", ec);
+    });
+    tx.commit();
+    if (released > 0)
+      spdlog::warn("claims_released stage=deliver rows={}: their sender is gone (a crash); "
+                   "sent again with the same Message-ID",
+                   released);
+  }
   for (const auto& row : rows) {
     if (stop && *stop) break;
     {
       auto tx = store.begin();
-      const bool mine = tx.claim_outbox(row.id, now, now + lease);
+      const bool mine = tx.claim_outbox(row.id, now, now + lease, me);
       tx.commit();
       if (!mine) continue;  // another sender (a cron `deliver` beside the daemon) has it
     }

@@ -195,7 +195,11 @@ int run_once(const Setup& s) {
     try {
       store::Store store(s.config->store.path, static_cast<int>(s.config->store.busy_timeout_ms));
       transport::SmtpClient smtp(*s.smtp);
-      deliver_due(store, *s.config, s.secret, *s.templates, smtp, wall_now());
+      // Everything due, batch after batch, while batches come back full and moving.
+      for (;;) {
+        DeliveryPass p = deliver_due(store, *s.config, s.secret, *s.templates, smtp, wall_now());
+        if (p.due < s.config->outbox.batch || p.sent + p.dead == 0) break;
+      }
       smtp.close();
     } catch (const store::Error& e) {
       spdlog::error("store_failed stage=deliver error=\"{}\"", e.what());

@@ -150,13 +150,32 @@ void Tx::record_attempt(const OutboxRow& row, const std::vector<RecipientStatus>
   }
 }
 
-bool Tx::claim_outbox(std::int64_t id, std::int64_t now, std::int64_t until) {
+bool Tx::claim_outbox(std::int64_t id, std::int64_t now, std::int64_t until,
+                      std::string_view owner) {
   auto st = db_.prepare(
-      "UPDATE outbox SET claimed_until = ?3 WHERE id = ?1 AND state IN ('pending', 'deferred') "
-      "AND COALESCE(claimed_until, 0) <= ?2");
-  st.bind(1, id).bind(2, now).bind(3, until);
+      "UPDATE outbox SET claimed_until = ?3, claimed_by = ?4 WHERE id = ?1 AND state IN "
+      "('pending', 'deferred') AND COALESCE(claimed_until, 0) <= ?2");
+  st.bind(1, id).bind(2, now).bind(3, until).bind(4, owner);
   st.run();
   return sqlite3_changes(db_.handle()) == 1;
+}
+
+int Tx::release_claims_of_dead(const std::function<bool(std::string_view)>& alive) {
+  auto owners = db_.prepare(
+      "SELECT DISTINCT claimed_by FROM outbox WHERE claimed_until IS NOT NULL AND claimed_by IS "
+      "NOT NULL");
+  std::vector<std::string> dead;
+  while (owners.step())
+    if (!alive(owners.text(0))) dead.push_back(owners.text(0));
+  int released = 0;
+  auto st = db_.prepare("UPDATE outbox SET claimed_until = NULL WHERE claimed_by = ?1");
+  for (const auto& o : dead) {
+    st.reset();
+    st.bind(1, o);
+    st.run();
+    released += sqlite3_changes(db_.handle());
+  }
+  return released;
 }
 
 bool Tx::retry_outbox(std::int64_t id, std::int64_t now) {

@@ -178,6 +178,7 @@ CREATE TABLE mailboxes(
 -- A sender claims a row before SMTP (the daemon's worker, a `ticketd deliver`
 -- from cron): two never send it at once. A crash leaves a claim that expires.
 ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT;   -- the sender's process id
 )sql",
 };
 

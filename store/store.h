@@ -195,7 +195,11 @@ class Tx : public lifecycle::ThreadLookup {
                       std::int64_t now);
   // Claims a due row for one sender until `until` (seconds); false when it is
   // not due or another sender holds it. record_attempt() releases it.
-  bool claim_outbox(std::int64_t id, std::int64_t now, std::int64_t until);
+  bool claim_outbox(std::int64_t id, std::int64_t now, std::int64_t until,
+                    std::string_view owner = {});
+  // Releases the claims of senders `alive` says are gone (a killed daemon's
+  // rows are due again at once, not after the claim expires). Returns the count.
+  int release_claims_of_dead(const std::function<bool(std::string_view)>& alive);
   // A deferred or dead row back to pending, due now. False when there is no
   // such row or it was already sent.
   bool retry_outbox(std::int64_t id, std::int64_t now);
