@@ -231,12 +231,18 @@ int run_daemon(const std::string& config_path, bool once, int verbosity) {
     });
   };
   asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);  // before any thread starts
-  auto workers = std::make_unique<Workers>(*setup, fatal);
+  std::unique_ptr<Workers> workers;
+  try {
+    workers = std::make_unique<Workers>(*setup, fatal);
+  } catch (const std::exception& e) {  // the store went away since prepare()
+    spdlog::critical("start_failed stage=run error=\"{}\"", e.what());
+    return kExitTempFail;
+  }
 
   asio::steady_timer clock(io);
   std::function<void()> tick = [&] {
     run_clock_once(*setup);
-    workers->nudge_outbox();
+    if (workers) workers->nudge_outbox();
     clock.expires_after(std::chrono::seconds(setup->config->daemon.clock_interval_seconds));
     clock.async_wait([&](const boost::system::error_code& ec) {
       if (!ec) tick();
@@ -275,7 +281,15 @@ int run_daemon(const std::string& config_path, bool once, int verbosity) {
         workers.reset();  // stops and joins the old workers first
         setup = std::make_unique<Setup>(std::move(*next));
         setup_logging(setup->config->log.level, verbosity);
-        workers = std::make_unique<Workers>(*setup, fatal);
+        try {
+          workers = std::make_unique<Workers>(*setup, fatal);
+        } catch (const std::exception& e) {
+          spdlog::critical("reload_failed stage=run error=\"{}\": exiting for a restart",
+                           e.what());
+          exit_code = kExitTempFail;
+          io.stop();
+          return;
+        }
         spdlog::warn("config_reloaded stage=run file={} mailboxes={}", config_path,
                      setup->config->mailboxes.size());
         log_notify(systemd::notify_ready("running"));
