@@ -549,6 +549,49 @@ r = subprocess.run([args.ticketd, "deliver", "--config", bad_tpl], capture_outpu
                    text=True, timeout=60)
 check("templates.deliver_refuses_too", r.returncode == 78 and "nubmer" in r.stderr, r.stderr)
 
+# 9. `ticketd run --once` and a mail over the size limit: not downloaded, its
+# header quarantined with the size, moved aside, the sender told once.
+box = new_user("desk")
+big_sender = new_user("bigsender")
+with open(os.path.join(scratch, "desk.password"), "w") as f:
+    f.write(PASSWORD + "\n")
+big_cfg = write_config("big", STARTTLS)
+with open(big_cfg) as f:
+    t = f.read()
+t = t.replace("max_message_bytes = 67108864", "max_message_bytes = 4096")
+t = t.replace('address = "support@example.com"', f'address = "{box}"', 1)
+t += (f'\n[[mailbox]]\nname = "desk"\nurl = "imap://{HOST}:{ENV["MAILSTACK_IMAP_PORT"]}"\n'
+      f'username = "{box}"\npassword_file = "{scratch}/desk.password"\nca_file = "{CA}"\n')
+with open(big_cfg, "w") as f:
+    f.write(t)
+huge = (f"From: Big Sender <{big_sender}>\r\nTo: {box}\r\nSubject: scans\r\n"
+        f"Message-ID: <big-{RUN}@customer.example>\r\n\r\n" + ("x" * 70 + "\r\n") * 200).encode()
+small_mid, small = mail(f"Big Sender <{big_sender}>", "small one", "fits", to=box)
+smtp_send(big_sender, box, huge)
+smtp_send(big_sender, box, small)
+wait_for(box, by_mid(small_mid))
+r = subprocess.run([args.ticketd, "run", "--once", "--config", big_cfg, "-v"],
+                   capture_output=True, text=True, timeout=120)
+LOGS.append(r.stderr)
+check("once.exit0", r.returncode == 0, r.stderr[-800:])
+q = ctljson("quarantine", config=big_cfg) or []
+check("oversized.quarantined_with_size",
+      any(x["reason"] == "too_big" and x["size"] >= 14000 for x in q), q)
+rows = outbox(big_cfg)
+rej = [x for x in rows if x["kind"] == "rejection" and big_sender in x["to"]]
+check("oversized.sender_told_once", len(rej) == 1 and rej[0]["state"] == "sent", rej)
+check("oversized.small_one_is_a_ticket",
+      any(x["kind"] == "acknowledgement" and big_sender in x["to"] for x in rows), rows)
+m = imap(box)
+try:
+    counts = {}
+    for folder in ("INBOX", "Processed", "Oversized"):
+        typ, data = m.select(folder, readonly=True)
+        counts[folder] = int(data[0]) if typ == "OK" else -1
+finally:
+    m.logout()
+check("oversized.moved_aside", counts == {"INBOX": 0, "Processed": 1, "Oversized": 1}, counts)
+
 print(f"{passed} passed, {failed} failed")
 for f in failures:
     print("FAIL", f)
