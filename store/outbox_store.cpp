@@ -97,28 +97,6 @@ std::vector<RecipientStatus> Store::recipient_status(std::int64_t outbox_id) {
   return out;
 }
 
-std::vector<parser::Attachment> Store::attachments_with_data(std::int64_t message_row) {
-  auto st = db_.prepare(
-      "SELECT a.filename, a.content_type, a.size, a.content_id, a.inline, a.sha256, a.dropped, "
-      "b.data FROM attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256 "
-      "WHERE a.message_row = ?1 ORDER BY a.id");
-  st.bind(1, message_row);
-  std::vector<parser::Attachment> out;
-  while (st.step()) {
-    parser::Attachment a;
-    a.filename = st.text(0);
-    a.content_type = st.text(1);
-    a.size = static_cast<std::size_t>(st.i64(2));
-    a.content_id = st.text(3);
-    a.inline_part = st.i64(4) != 0;
-    a.sha256 = st.text(5);
-    a.dropped = st.i64(6) != 0;
-    a.data = st.blob(7);
-    out.push_back(std::move(a));
-  }
-  return out;
-}
-
 void Tx::freeze_outbox(std::int64_t id, std::string_view raw, std::string_view envelope_from,
                        std::int64_t now) {
   auto st = db_.prepare(

@@ -313,6 +313,29 @@ constexpr const char* kEntryColumns =
     "SELECT id, COALESCE(message_id, ''), from_name, from_address, direction, kind, at, "
     "subject, text, new_text FROM messages ";
 
+// A stored mail's attachments in order; column 7 is the content when asked for.
+std::string attachments_of_message(bool with_data) {
+  return std::string(
+             "SELECT a.filename, a.content_type, a.size, a.content_id, a.inline, a.sha256, "
+             "a.dropped, ") +
+         (with_data ? "b.data FROM attachments a LEFT JOIN blobs b ON b.sha256 = a.sha256 "
+                    : "NULL FROM attachments a ") +
+         "WHERE a.message_row = ?1 ORDER BY a.id";
+}
+
+parser::Attachment read_attachment(const Stmt& st, bool with_data) {
+  parser::Attachment a;
+  a.filename = st.text(0);
+  a.content_type = st.text(1);
+  a.size = static_cast<std::size_t>(st.i64(2));
+  a.content_id = st.text(3);
+  a.inline_part = st.i64(4) != 0;
+  a.sha256 = st.text(5);
+  a.dropped = st.i64(6) != 0;
+  if (with_data) a.data = st.blob(7);
+  return a;
+}
+
 ThreadEntry read_entry(const Stmt& st) {
   ThreadEntry e;
   e.id = st.i64(0);
@@ -341,24 +364,20 @@ std::vector<ThreadEntry> Store::thread(std::int64_t ticket_id) {
   st.bind(1, ticket_id);
   std::vector<ThreadEntry> out;
   while (st.step()) out.push_back(read_entry(st));
-  auto at = db_.prepare(
-      "SELECT filename, content_type, size, content_id, inline, sha256, dropped "
-      "FROM attachments WHERE message_row = ?1 ORDER BY id");
+  auto at = db_.prepare(attachments_of_message(false));
   for (auto& e : out) {
     at.reset();
     at.bind(1, e.id);
-    while (at.step()) {
-      parser::Attachment a;
-      a.filename = at.text(0);
-      a.content_type = at.text(1);
-      a.size = static_cast<std::size_t>(at.i64(2));
-      a.content_id = at.text(3);
-      a.inline_part = at.i64(4) != 0;
-      a.sha256 = at.text(5);
-      a.dropped = at.i64(6) != 0;
-      e.attachments.push_back(std::move(a));
-    }
+    while (at.step()) e.attachments.push_back(read_attachment(at, false));
   }
+  return out;
+}
+
+std::vector<parser::Attachment> Store::attachments_with_data(std::int64_t message_row) {
+  auto st = db_.prepare(attachments_of_message(true));
+  st.bind(1, message_row);
+  std::vector<parser::Attachment> out;
+  while (st.step()) out.push_back(read_attachment(st, true));
   return out;
 }
 
