@@ -3,6 +3,7 @@
 // mails. Prints messages/s, MB/s and peak RSS. Usage:
 //   parse_bench [--rounds N] [--big-mb M] FILE_OR_DIR...
 // Not a test: figures vary by machine; tests never assert speed.
+#include <mimetic/mimetic.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -10,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <mimetic/mimetic.h>
 #include <string>
 #include <vector>
 
@@ -47,7 +47,8 @@ std::string big_mail(std::size_t mb) {
       "Content-Transfer-Encoding: base64\r\n\r\n";
   const std::size_t lines = mb * 1024 * 1024 / 57;
   std::string line;
-  for (int i = 0; i < 76; ++i) line += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(i * 7) % 64];
+  for (int i = 0; i < 76; ++i)
+    line += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(i * 7) % 64];
   raw.reserve(lines * 78 + 512);
   for (std::size_t i = 0; i < lines; ++i) raw += line + "\r\n";
   raw += "--b--\r\n";
@@ -67,11 +68,18 @@ int main(int argc, char** argv) {
       std::puts("parse_bench [--rounds N] [--big-mb M] FILE_OR_DIR...");
       return 0;
     }
-    if (a == "--rounds" && i + 1 < argc) { rounds = std::atoi(argv[++i]); continue; }
-    if (a == "--big-mb" && i + 1 < argc) { big_mb = std::strtoul(argv[++i], nullptr, 10); continue; }
+    if (a == "--rounds" && i + 1 < argc) {
+      rounds = std::atoi(argv[++i]);
+      continue;
+    }
+    if (a == "--big-mb" && i + 1 < argc) {
+      big_mb = std::strtoul(argv[++i], nullptr, 10);
+      continue;
+    }
     if (fs::is_directory(a)) {
       for (const auto& e : fs::recursive_directory_iterator(a))
-        if (e.is_regular_file() && (e.path().extension() == ".box" || e.path().extension() == ".eml"))
+        if (e.is_regular_file() &&
+            (e.path().extension() == ".box" || e.path().extension() == ".eml"))
           mails.push_back(slurp(e.path()));
     } else {
       mails.push_back(slurp(a));
@@ -109,10 +117,11 @@ int main(int argc, char** argv) {
       att = m.attachments.empty() ? 0 : m.attachments[0].size;
     });
     long after = peak_rss_kb();
-    std::printf("big mail: %.1f MB raw, attachment %.1f MB, parsed in %.3f s (%.0f MB/s); "
-                "peak RSS %.1f MB before, %.1f MB after (%.2fx the mail)\n",
-                raw.size() / 1e6, att / 1e6, t, raw.size() / t / 1e6, before / 1024.0,
-                after / 1024.0, after * 1024.0 / raw.size());
+    std::printf(
+        "big mail: %.1f MB raw, attachment %.1f MB, parsed in %.3f s (%.0f MB/s); "
+        "peak RSS %.1f MB before, %.1f MB after (%.2fx the mail)\n",
+        raw.size() / 1e6, att / 1e6, t, raw.size() / t / 1e6, before / 1024.0, after / 1024.0,
+        after * 1024.0 / raw.size());
   }
   return 0;
 }

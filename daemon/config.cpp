@@ -288,8 +288,8 @@ Config load_config(const std::string& path) {
   load_people_and_rules(root, path, c);
 
   c.store.path = resolve(path, c.store.path);
-  for (std::string* p : {&c.smtp.password_file, &c.smtp.oauth2_token_file, &c.smtp.ca_file,
-                         &c.templates.dir})
+  for (std::string* p :
+       {&c.smtp.password_file, &c.smtp.oauth2_token_file, &c.smtp.ca_file, &c.templates.dir})
     *p = resolve(path, *p);
   for (auto& m : c.mailboxes)
     for (std::string* p : {&m.password_file, &m.oauth2_token_file, &m.ca_file})

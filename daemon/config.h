@@ -93,7 +93,7 @@ struct Config {
 
   // [templates]: the Mustache templates (defaults ship with ticketd).
   struct {
-    std::string dir;  // overrides; a file here replaces the default of that name
+    std::string dir;                  // overrides; a file here replaces the default of that name
     std::int64_t thread_entries = 3;  // the thread's last N entries in a mail
   } templates;
 

@@ -311,7 +311,8 @@ void load_mailboxes(const toml::table& root, const std::string& path, Config& c)
   for (const auto& node : *list) {
     Config::Mailbox m = read_mailbox(node, path);
     for (const auto& other : c.mailboxes)
-      if (other.name == m.name) fail(path, node, "mailbox.name", "duplicate mailbox \"" + m.name + "\"");
+      if (other.name == m.name)
+        fail(path, node, "mailbox.name", "duplicate mailbox \"" + m.name + "\"");
     c.mailboxes.push_back(std::move(m));
   }
 }

@@ -1,8 +1,7 @@
 #include "daemon/delivery.h"
 
-#include <spdlog/spdlog.h>
 #include <fmt/ranges.h>
-
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -154,8 +153,8 @@ std::expected<std::pair<std::string, std::string>, std::string> frozen_mail(
 
 // Writes one attempt's outcome, with its events, in one transaction.
 void record(store::Store& store, const Config& config, const store::OutboxRow& before,
-            const std::vector<std::string>& attempted, const Attempt& attempt,
-            std::int64_t now, DeliveryPass& pass) {
+            const std::vector<std::string>& attempted, const Attempt& attempt, std::int64_t now,
+            DeliveryPass& pass) {
   AttemptResult res = next_state(before, attempted, attempt, config, now);
   const store::OutboxRow& row = res.row;
   const std::string number = ticket_number(store, row);
@@ -168,8 +167,8 @@ void record(store::Store& store, const Config& config, const store::OutboxRow& b
   const std::string what = row.kind + " <" + row.message_id + ">";
   if (row.state == "dead" && row.ticket_id)
     tx.add_event(*row.ticket_id, now, "outbox_dead", "ticketd",
-                 what + " will not be sent: " + row.last_error +
-                     " (ticketctl outbox retry " + std::to_string(row.id) + ")");
+                 what + " will not be sent: " + row.last_error + " (ticketctl outbox retry " +
+                     std::to_string(row.id) + ")");
   else if (row.state == "sent" && !row.last_error.empty() && row.ticket_id)
     tx.add_event(*row.ticket_id, now, "delivery_failure", "ticketd",
                  what + " sent, but refused for " + row.last_error);
@@ -180,10 +179,11 @@ void record(store::Store& store, const Config& config, const store::OutboxRow& b
                  row.kind, row.message_id, fmt::join(attempted, ","), row.attempts);
   } else if (row.state == "deferred") {
     ++pass.deferred;
-    spdlog::warn("deferred stage=deliver ticket={} kind={} message_id=<{}> attempts={} retry_in={}s "
-                 "error=\"{}\"",
-                 number, row.kind, row.message_id, row.attempts,
-                 row.next_attempt_at.value_or(now) - now, row.last_error);
+    spdlog::warn(
+        "deferred stage=deliver ticket={} kind={} message_id=<{}> attempts={} retry_in={}s "
+        "error=\"{}\"",
+        number, row.kind, row.message_id, row.attempts, row.next_attempt_at.value_or(now) - now,
+        row.last_error);
   } else {
     ++pass.dead;
     spdlog::error("dead stage=deliver ticket={} kind={} message_id=<{}> attempts={} error=\"{}\"",
@@ -238,14 +238,14 @@ DeliveryPass deliver_due(store::Store& store, const Config& config, std::string_
     auto tx = store.begin();
     const int released = tx.release_claims_of_dead([&](std::string_view owner) {
       std::error_code ec;
-      return owner == me ||
-             std::filesystem::exists("/proc/" + std::string(owner) + "/exe", ec);
+      return owner == me || std::filesystem::exists("/proc/" + std::string(owner) + "/exe", ec);
     });
     tx.commit();
     if (released > 0)
-      spdlog::warn("claims_released stage=deliver rows={}: their sender is gone (a crash); "
-                   "sent again with the same Message-ID",
-                   released);
+      spdlog::warn(
+          "claims_released stage=deliver rows={}: their sender is gone (a crash); "
+          "sent again with the same Message-ID",
+          released);
   }
   for (const auto& row : rows) {
     if (stop && *stop) break;

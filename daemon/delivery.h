@@ -15,7 +15,6 @@
 #include "daemon/config.h"
 #include "store/store.h"
 #include "templates/render.h"
-
 #include "transport/smtp.h"
 
 namespace ticketd::daemon {
@@ -29,7 +28,7 @@ struct Attempt {
     transport,  // our side is wrong (auth refused, TLS not verified): the row is not charged
   } kind = temporary;
   int code = 0;
-  std::string error;  // short, never a secret
+  std::string error;                               // short, never a secret
   std::vector<store::RecipientStatus> recipients;  // delivered: each one's result
 };
 

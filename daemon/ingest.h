@@ -51,8 +51,8 @@ class Ingestor {
   // IMAP poller records its mailbox position there); `where` is added to the
   // log line ("mailbox=support uid=42").
   std::expected<IngestOutcome, IngestError> ingest(
-      const RawMail& raw, std::int64_t now,
-      const std::function<void(store::Tx&)>& same_tx = {}, std::string_view where = {});
+      const RawMail& raw, std::int64_t now, const std::function<void(store::Tx&)>& same_tx = {},
+      std::string_view where = {});
 
  private:
   IngestOutcome ingest_tx(const RawMail& raw, std::int64_t now,

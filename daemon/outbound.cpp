@@ -91,8 +91,8 @@ std::vector<templates::EntryData> thread_data(const std::vector<store::ThreadEnt
     if (e.kind == "system" || (e.kind == "note" && !for_agent)) continue;
     auto text = visible_text(e, for_agent);
     if (!text) continue;
-    out.push_back({e.from.name, e.from.address, templates::iso8601_utc(e.at), e.direction,
-                   std::move(*text)});
+    out.push_back(
+        {e.from.name, e.from.address, templates::iso8601_utc(e.at), e.direction, std::move(*text)});
   }
   return out;
 }
@@ -175,8 +175,7 @@ bool agent_facing(std::string_view kind) {
   return kind == "agent_alert" || kind == "command_error" || kind == "overdue_alert";
 }
 
-TemplateData template_data(store::Store& store, const Config& config,
-                           const store::OutboxRow& row) {
+TemplateData template_data(store::Store& store, const Config& config, const store::OutboxRow& row) {
   TemplateData d;
   d.support = {config.support.name, config.support.address};
   d.detail = row.detail;
@@ -199,8 +198,8 @@ TemplateData template_data(store::Store& store, const Config& config,
       d.agent = {source->from.name, source->from.address};
       // The relayed text: commands taken out (the row keeps it so; a preview
       // takes them out here).
-      d.new_text = row.detail.empty() ? lifecycle::parse_agent_commands(d.new_text).body
-                                      : row.detail;
+      d.new_text =
+          row.detail.empty() ? lifecycle::parse_agent_commands(d.new_text).body : row.detail;
       d.detail.clear();
     }
   }
@@ -228,8 +227,7 @@ std::expected<BuiltMail, std::string> build_mail(store::Store& store, const Conf
   for (const auto& a : row.to) m.to.push_back({name_of(config, tp, a), a});
   for (const auto& a : row.cc) m.cc.push_back({name_of(config, tp, a), a});
   m.subject = rendered->subject;
-  if (t && m.subject.find(data.ticket.tag) == std::string::npos)
-    m.subject += " " + data.ticket.tag;
+  if (t && m.subject.find(data.ticket.tag) == std::string::npos) m.subject += " " + data.ticket.tag;
   m.message_id = row.message_id;
   thread_headers(store, t ? &*t : nullptr, row, m);
   m.date = now;

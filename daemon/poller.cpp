@@ -39,7 +39,8 @@ std::expected<transport::ImapConfig, std::string> imap_config(const Config& conf
                               std::pair{&m.oauth2_token_file, &c.oauth2_bearer}}) {
     if (file->empty()) continue;
     auto secret = transport::read_secret_file(*file);
-    if (!secret) return std::unexpected(config.file + ": mailbox " + m.name + ": " + secret.error());
+    if (!secret)
+      return std::unexpected(config.file + ": mailbox " + m.name + ": " + secret.error());
     *target = std::move(*secret);
   }
   c.limits.idle_max = std::chrono::minutes(config.daemon.idle_minutes);
@@ -134,16 +135,20 @@ bool Poller::ingest_batch(const std::vector<transport::FetchedMail>& mails, Pass
         },
         where);
     if (!out) {
-      spdlog::error("mail_not_stored stage=persist {} error=\"{}\": left on the server for the "
-                    "next pass",
-                    where, out.error().detail);
+      spdlog::error(
+          "mail_not_stored stage=persist {} error=\"{}\": left on the server for the "
+          "next pass",
+          where, out.error().detail);
       all = false;
       break;
     }
     done.push_back(m.uid);
-    if (out->result == IngestResult::duplicate) ++r.duplicates;
-    else if (out->result == IngestResult::quarantined) ++r.quarantined;
-    else ++r.stored;
+    if (out->result == IngestResult::duplicate)
+      ++r.duplicates;
+    else if (out->result == IngestResult::quarantined)
+      ++r.quarantined;
+    else
+      ++r.stored;
   }
   if (!done.empty()) {
     nudge_();
@@ -162,9 +167,8 @@ void Poller::mark_processed(std::vector<std::uint32_t>& uids, const std::string&
     return;
   }
   r.moved += static_cast<int>(uids.size());
-  spdlog::info("moved stage=ack mailbox={} count={} to={} uids={}..{}", mailbox_.name,
-               uids.size(), folder.empty() ? mailbox_.keyword : folder, uids.front(),
-               uids.back());
+  spdlog::info("moved stage=ack mailbox={} count={} to={} uids={}..{}", mailbox_.name, uids.size(),
+               folder.empty() ? mailbox_.keyword : folder, uids.front(), uids.back());
 }
 
 // Too big to download: only its header block is fetched; the quarantine
@@ -187,9 +191,9 @@ void Poller::quarantine_oversized(const transport::UidSize& m, PassResult& r) {
   if (!out) return;  // stays; tried again next pass
   ++r.quarantined;
   std::vector<std::uint32_t> one{m.uid};
-  mark_processed(one, mailbox_.oversized_folder.empty() ? mailbox_.processed_folder
-                                                         : mailbox_.oversized_folder,
-                 r);
+  mark_processed(
+      one,
+      mailbox_.oversized_folder.empty() ? mailbox_.processed_folder : mailbox_.oversized_folder, r);
 }
 
 void Poller::sleep_for(std::chrono::seconds s) {
@@ -215,16 +219,18 @@ void Poller::run(const std::function<void(const std::string&)>& fatal) {
     if (!r.ok) {
       ++failures;
       if (r.error_kind == ImapErrorKind::tls_verify && mailbox_.ca_file.empty()) {
-        spdlog::critical("imap_tls_failed stage=fetch mailbox={} error=\"{}\": set ca_file for a "
-                         "private certificate",
-                         mailbox_.name, r.error);
+        spdlog::critical(
+            "imap_tls_failed stage=fetch mailbox={} error=\"{}\": set ca_file for a "
+            "private certificate",
+            mailbox_.name, r.error);
         fatal("mailbox " + mailbox_.name + ": " + r.error);
         return;
       }
       if (down.empty())  // one line per state change, not per retry
-        spdlog::error("imap_down stage=fetch mailbox={} error=\"{}\": retrying with backoff up to "
-                      "{}s",
-                      mailbox_.name, r.error, cap.count());
+        spdlog::error(
+            "imap_down stage=fetch mailbox={} error=\"{}\": retrying with backoff up to "
+            "{}s",
+            mailbox_.name, r.error, cap.count());
       down = r.error;
       imap_.logout();
       sleep_for(backoff);

@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <atomic>
 #include <condition_variable>
 #include <csignal>
 #include <ctime>
@@ -117,7 +117,7 @@ class OutboxWorker {
             deliver_due(store, c, s_.secret, *s_.templates, smtp, wall_now(), &stopping_);
         more = p.due >= c.outbox.batch && p.sent + p.dead > 0;
         if (p.due > 0 && !more) smtp.close();  // servers drop idle sessions
-      } catch (const std::exception& e) {  // store trouble included: the row stays due
+      } catch (const std::exception& e) {      // store trouble included: the row stays due
         spdlog::error("deliver_failed stage=deliver error=\"{}\": retried at the next sweep",
                       e.what());
         smtp.reset();
@@ -148,8 +148,7 @@ class Workers {
       pollers_.push_back(std::make_unique<Poller>(s.config, s.config->mailboxes[i], s.imap[i],
                                                   s.secret, [this] { outbox_.nudge(); }));
     }
-    for (auto& p : pollers_)
-      threads_.emplace_back([&p, fatal] { p->run(fatal); });
+    for (auto& p : pollers_) threads_.emplace_back([&p, fatal] { p->run(fatal); });
   }
   ~Workers() {
     for (auto& p : pollers_) p->stop();
@@ -172,8 +171,7 @@ void run_clock_once(const Setup& s) {
       spdlog::info("clock stage=decide tickets={} changed={} queued={}", p.tickets_seen,
                    p.tickets_changed, p.mails_queued);
   } catch (const std::exception& e) {
-    spdlog::error("clock_failed stage=clock error=\"{}\": tried again at the next tick",
-                  e.what());
+    spdlog::error("clock_failed stage=clock error=\"{}\": tried again at the next tick", e.what());
   }
 }
 
@@ -284,8 +282,7 @@ int run_daemon(const std::string& config_path, bool once, int verbosity) {
         try {
           workers = std::make_unique<Workers>(*setup, fatal);
         } catch (const std::exception& e) {
-          spdlog::critical("reload_failed stage=run error=\"{}\": exiting for a restart",
-                           e.what());
+          spdlog::critical("reload_failed stage=run error=\"{}\": exiting for a restart", e.what());
           exit_code = kExitTempFail;
           io.stop();
           return;

@@ -6,14 +6,14 @@
 #include <iostream>
 #include <iterator>
 
+#include "daemon/apply.h"
 #include "daemon/config.h"
 #include "daemon/exit_codes.h"
-#include "daemon/apply.h"
 #include "daemon/outbound.h"
 #include "daemon/render.h"
-#include "templates/composer.h"
 #include "parser/parse.h"
 #include "store/store.h"
+#include "templates/composer.h"
 
 using namespace ticketd::daemon;
 using nlohmann::json;

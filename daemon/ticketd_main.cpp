@@ -13,12 +13,12 @@
 #include "daemon/clock.h"
 #include "daemon/config.h"
 #include "daemon/delivery.h"
-#include "daemon/outbound.h"
-#include "daemon/poller.h"
-#include "daemon/run.h"
 #include "daemon/exit_codes.h"
 #include "daemon/ingest.h"
 #include "daemon/logging.h"
+#include "daemon/outbound.h"
+#include "daemon/poller.h"
+#include "daemon/run.h"
 #include "store/store.h"
 
 using namespace ticketd::daemon;
@@ -227,8 +227,9 @@ int main(int argc, char** argv) {
 
   bool once = false;
   auto* run = app.add_subcommand(
-      "run", "The daemon: watch the [[mailbox]] folders (IMAP IDLE), store mail as tickets, send "
-             "the outbox, run the clock. SIGTERM stops, SIGHUP reloads the config.");
+      "run",
+      "The daemon: watch the [[mailbox]] folders (IMAP IDLE), store mail as tickets, send "
+      "the outbox, run the clock. SIGTERM stops, SIGHUP reloads the config.");
   run->add_option("-c,--config", config_path, "Config file (TOML)")->required();
   run->add_flag("--once", once, "One pass over every mailbox, the clock and the outbox, then exit");
   run->add_flag("-v,--verbose", verbosity, "Log each mail (-vv: protocol dialogue, redacted)");

@@ -21,8 +21,8 @@ std::optional<std::int64_t> opt_i64(const Stmt& st, int col) {
 
 // Reads every row `st` yields, with its recipients.
 std::vector<OutboxRow> read_rows(Db& db, Stmt& st) {
-  auto rcpt = db.prepare(
-      "SELECT address, role FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY rowid");
+  auto rcpt =
+      db.prepare("SELECT address, role FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY rowid");
   std::vector<OutboxRow> out;
   while (st.step()) {
     OutboxRow r;

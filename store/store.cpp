@@ -299,7 +299,8 @@ std::optional<TicketRow> Store::find_ticket(std::string_view number) {
 }
 
 std::optional<TicketRow> Store::ticket_by_id(std::int64_t id) {
-  auto st = db_.prepare(std::string("SELECT ") + kTicketColumns + " FROM tickets t WHERE t.id = ?1");
+  auto st =
+      db_.prepare(std::string("SELECT ") + kTicketColumns + " FROM tickets t WHERE t.id = ?1");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   std::vector<TicketRow> one{read_ticket(st)};

@@ -67,7 +67,7 @@ struct OutboxRow {
   std::vector<std::string> to, cc;
   std::string detail;
   std::optional<std::int64_t> source_message;  // messages.id that caused it
-  std::string state = "pending";  // pending | deferred | sent | dead
+  std::string state = "pending";               // pending | deferred | sent | dead
   std::int64_t created_at = 0;
   std::int64_t attempts = 0;
   std::optional<std::int64_t> next_attempt_at, sent_at;

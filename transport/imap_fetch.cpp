@@ -107,13 +107,13 @@ ImapResult<std::vector<FetchedMail>> fetch_section(ImapClient::Impl& impl,
   auto conn = impl.mailbox_session();
   if (!conn) return std::unexpected(conn.error());
   std::vector<FetchedMail> out;
-  auto r = imap::for_each_chunk(
-      imap::sorted_unique(uids), impl.config.limits.fetch_batch_count, [&](auto chunk) {
-        ++impl.stats.fetch_commands;
-        return uid_fetch(**conn, chunk, items, [&](imap::FetchData&& f) {
-          if (f.body) out.push_back({*f.uid, std::move(*f.body)});
-        });
-      });
+  auto r = imap::for_each_chunk(imap::sorted_unique(uids), impl.config.limits.fetch_batch_count,
+                                [&](auto chunk) {
+                                  ++impl.stats.fetch_commands;
+                                  return uid_fetch(**conn, chunk, items, [&](imap::FetchData&& f) {
+                                    if (f.body) out.push_back({*f.uid, std::move(*f.body)});
+                                  });
+                                });
   if (!r) return std::unexpected(impl.checked(r).error());
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.uid < b.uid; });

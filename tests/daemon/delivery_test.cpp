@@ -1,7 +1,8 @@
 // The outbox worker's pure parts: backoff, the state after an attempt, VERP.
+#include "daemon/delivery.h"
+
 #include <gtest/gtest.h>
 
-#include "daemon/delivery.h"
 #include "daemon/verp.h"
 
 namespace ticketd::daemon {
@@ -80,12 +81,14 @@ TEST(NextState, TransportFaultIsNotCharged) {
 
 TEST(NextState, MixedRecipients) {
   // One took it, one refused for good, one busy: the row waits for the busy one.
-  Attempt a{Attempt::delivered, 250, "",
+  Attempt a{Attempt::delivered,
+            250,
+            "",
             {{"a@example.com", "sent", 250, ""},
              {"b@example.com", "failed", 550, "no such user"},
              {"c@example.com", "deferred", 450, "busy"}}};
-  auto r = next_state(row(), {"a@example.com", "b@example.com", "c@example.com"}, a, settings(),
-                      1000);
+  auto r =
+      next_state(row(), {"a@example.com", "b@example.com", "c@example.com"}, a, settings(), 1000);
   EXPECT_EQ(r.row.state, "deferred");
   EXPECT_NE(r.row.last_error.find("b@example.com: 550"), std::string::npos);
   EXPECT_NE(r.row.last_error.find("c@example.com: 450"), std::string::npos);

@@ -370,9 +370,8 @@ TEST_F(IngestRules, RejectedAutoReplyGetsNoNotice) {
 // The IMAP poller's position commits with the mail, and only with it.
 TEST_F(Ingest, MailboxPositionCommitsWithTheMail) {
   Mail m;
-  auto r = ingestor_->ingest({m.bytes(), 0, false}, now_++, [](store::Tx& tx) {
-    tx.set_mailbox_position("support", 77, 5, 1);
-  });
+  auto r = ingestor_->ingest({m.bytes(), 0, false}, now_++,
+                             [](store::Tx& tx) { tx.set_mailbox_position("support", 77, 5, 1); });
   ASSERT_TRUE(r.has_value());
   auto pos = store_->mailbox_position("support");
   ASSERT_TRUE(pos);
