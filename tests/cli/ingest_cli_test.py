@@ -20,17 +20,8 @@ ap.add_argument("--ticketd", required=True)
 ap.add_argument("--ticketctl", required=True)
 args = ap.parse_args()
 
-passed = failed = 0
-failures = []
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        failures.append(f"{name}: {detail}")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
 
 
 def run(cmd, stdin=b"", user=None):
@@ -219,7 +210,4 @@ try:
 finally:
     shutil.rmtree(scratch, ignore_errors=True)
 
-for f in failures:
-    print("FAIL", f)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -56,17 +56,8 @@ HOST = "127.0.0.1"
 CA = ENV["MAILSTACK_CA_FILE"]
 PASSWORD = ENV.get("MAILSTACK_PASSWORD", "secret")
 
-passed = failed = 0
-failures = []
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        failures.append(f"{name}: {str(detail)[:800]}")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
 
 
 def ctl(*a):
@@ -592,9 +583,4 @@ finally:
     m.logout()
 check("oversized.moved_aside", counts == {"INBOX": 0, "Processed": 1, "Oversized": 1}, counts)
 
-print(f"{passed} passed, {failed} failed")
-for f in failures:
-    print("FAIL", f)
-if failed == 0:
-    shutil.rmtree(scratch, ignore_errors=True)
-sys.exit(1 if failed else 0)
+finish(lambda: shutil.rmtree(scratch, ignore_errors=True))
