@@ -76,6 +76,12 @@ PassResult Poller::connect_and_select() {
   if (auto c = imap_.connect(); !c) return failed(c.error());
   auto info = imap_.select(mailbox_.folder);
   if (!info) return failed(info.error());
+  // Back, logged as soon as it is (before the mail that waited is stored).
+  if (!down_.empty()) {
+    spdlog::warn("imap_up stage=fetch mailbox={} failures={}: reconnected", mailbox_.name,
+                 failures_);
+    down_.clear();
+  }
   auto pos = store_.mailbox_position(mailbox_.name);
   if (pos && pos->uidvalidity != info->uidvalidity)
     spdlog::warn(
@@ -204,8 +210,6 @@ void Poller::sleep_for(std::chrono::seconds s) {
 void Poller::run(const std::function<void(const std::string&)>& fatal) {
   std::chrono::seconds backoff{1};
   const std::chrono::seconds cap{config_->daemon.reconnect_max_seconds};
-  std::string down;  // the error while the mailbox is unreachable; "" when up
-  std::uint64_t failures = 0;
   while (!stop_) {
     PassResult r;
     try {
@@ -217,7 +221,7 @@ void Poller::run(const std::function<void(const std::string&)>& fatal) {
     }
     if (stop_) break;
     if (!r.ok) {
-      ++failures;
+      ++failures_;
       if (r.error_kind == ImapErrorKind::tls_verify && mailbox_.ca_file.empty()) {
         spdlog::critical(
             "imap_tls_failed stage=fetch mailbox={} error=\"{}\": set ca_file for a "
@@ -226,21 +230,16 @@ void Poller::run(const std::function<void(const std::string&)>& fatal) {
         fatal("mailbox " + mailbox_.name + ": " + r.error);
         return;
       }
-      if (down.empty())  // one line per state change, not per retry
+      if (down_.empty())  // one line per state change, not per retry
         spdlog::error(
             "imap_down stage=fetch mailbox={} error=\"{}\": retrying with backoff up to "
             "{}s",
             mailbox_.name, r.error, cap.count());
-      down = r.error;
+      down_ = r.error;
       imap_.logout();
       sleep_for(backoff);
       backoff = std::min(backoff * 2, cap);
       continue;
-    }
-    if (!down.empty()) {
-      spdlog::warn("imap_up stage=fetch mailbox={} failures={}: reconnected", mailbox_.name,
-                   failures);
-      down.clear();
     }
     backoff = std::chrono::seconds{1};
     if (r.stored + r.duplicates + r.quarantined > 0)

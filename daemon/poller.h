@@ -66,6 +66,8 @@ class Poller {
   Ingestor ingestor_;
   transport::ImapClient imap_;
   std::atomic<bool> stop_{false};
+  std::string down_;  // the error while the mailbox is unreachable; "" when up
+  std::uint64_t failures_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;
 };
