@@ -53,6 +53,8 @@ const std::vector<Key>& keys() {
        [](Config& c, const toml::node& n) { c.tickets.first_number = int_of(n); }},
       {"tickets", "secret_file", Key::string, false, 1, 4096,
        [](Config& c, const toml::node& n) { c.tickets.secret_file = str_of(n); }},
+      {"tickets", "default_team", Key::string, false, 1, 200,
+       [](Config& c, const toml::node& n) { c.tickets.default_team = str_of(n); }},
       {"limits", "max_message_bytes", Key::integer, false, 1024, 1ll << 31,
        [](Config& c, const toml::node& n) { c.limits.max_message_bytes = int_of(n); }},
       {"limits", "max_attachment_bytes", Key::integer, false, 1, 1ll << 31,
@@ -190,6 +192,37 @@ void check_smtp(const std::string& path, const Config& c, At at) {
          "must not be below outbox.backoff_seconds");
 }
 
+// tickets.default_team, or the one team when there is exactly one; a warning
+// when nothing routes every ticket (a new ticket then alerts every present
+// agent, or nobody when there are no agents).
+void set_default_team(const std::string& path, Config& c, const toml::source_region& where) {
+  auto& dir = c.directory;
+  if (!c.tickets.default_team.empty()) {
+    const lifecycle::Team* t = dir.team(c.tickets.default_team);
+    if (!t)
+      fail(path, where, "tickets.default_team",
+           "unknown team \"" + c.tickets.default_team + "\" (not a [[team]] name)");
+    dir.default_team = t->name;
+    dir.default_team_why = "tickets.default_team";
+  } else if (dir.teams.size() == 1) {
+    dir.default_team = dir.teams.front().name;
+    dir.default_team_why = "the only team";
+  }
+  if (!dir.default_team.empty()) return;
+  // A rule with no conditions that routes catches every mail that reaches it.
+  for (const auto& r : c.rules->rules())
+    if (r.conditions.empty() && (r.actions.team || r.actions.assignee)) return;
+  if (dir.agents.empty()) {
+    c.warnings.push_back(path +
+                         ": no [[agent]]: new tickets are acknowledged but nobody is alerted");
+  } else {
+    c.warnings.push_back(
+        path + ": no [[rule]] without conditions and no tickets.default_team route every ticket: " +
+        "a ticket no rule routes has no team and alerts every present agent (" +
+        std::to_string(dir.agents.size()) + " configured)");
+  }
+}
+
 }  // namespace
 
 std::string url_host(std::string_view url) {
@@ -286,6 +319,7 @@ Config load_config(const std::string& path) {
 
   check_smtp(path, c, at);
   load_people_and_rules(root, path, c);
+  set_default_team(path, c, at("tickets", "default_team"));
 
   c.store.path = resolve(path, c.store.path);
   for (std::string* p :

@@ -34,6 +34,7 @@ struct Config {
     std::string prefix = "TD-";
     std::int64_t first_number = 1000;
     std::string secret_file;  // key for reply tokens; default: beside the database
+    std::string default_team;  // team of tickets no rule routes (see Directory::default_team)
   } tickets;
 
   struct {
@@ -103,6 +104,11 @@ struct Config {
   lifecycle::Directory directory;
   std::shared_ptr<const lifecycle::RuleSet> rules =
       std::make_shared<const lifecycle::RuleSet>();  // compiled; never null
+
+  // Things that work but are probably not what the admin meant, one line each
+  // naming the file ("ticketd.toml: no rule and no default team ..."). Printed
+  // by check-config (which still exits 0) and logged by `run` at start-up.
+  std::vector<std::string> warnings;
 };
 
 class ConfigError : public std::runtime_error {

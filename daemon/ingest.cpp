@@ -10,6 +10,8 @@
 #include "lifecycle/engine.h"
 #include "lifecycle/guard.h"
 #include "lifecycle/threading.h"
+#include "parser/auto_class.h"
+#include "parser/mime.h"
 #include "parser/parse.h"
 
 namespace ticketd::daemon {
@@ -110,6 +112,20 @@ std::string actor_of(const parser::Message& m) {
   return m.from.address.empty() ? std::string("unknown") : m.from.address;
 }
 
+// Parses the mail; an envelope sender from the MTA replaces its Return-Path
+// (the MTA knows; a Return-Path header in the mail may be stale or forged)
+// and the mail is classified again with it.
+parser::Message parse_with_envelope(const RawMail& raw, const parser::ParseLimits& limits) {
+  parser::Message msg = parser::parse_message(raw.bytes, limits);
+  if (raw.envelope_sender) {
+    std::string_view env = parser::trim(*raw.envelope_sender);
+    if (env == "<>") env = "";
+    msg.return_path = std::string(env);
+    parser::classify_automatic(msg);
+  }
+  return msg;
+}
+
 }  // namespace
 
 std::string_view ingest_result_name(IngestResult r) {
@@ -185,6 +201,86 @@ void Ingestor::queue_rejection(store::Tx& tx, const parser::Message& msg, const 
   tx.queue(row);
 }
 
+// What a report does to the ticket of the mail it is about, by kind.
+struct ReportEffect {
+  const char* event;       // event kind on the ticket
+  const char* quarantine;  // reason when no mail of ours is cited
+  bool suppress;           // the recipients get no automatic mail for a while
+};
+
+std::optional<IngestOutcome> Ingestor::ingest_report(store::Tx& tx, const parser::Message& msg,
+                                                     std::int64_t raw_id, const std::string& chash,
+                                                     std::int64_t now) {
+  using parser::AutoKind;
+  // A mail to a VERP bounce address is about that exact outbox row, whatever
+  // its format: a bounce unless it says it is an automatic answer (RFC 3834
+  // auto-responders answer the envelope sender, which is that address).
+  const std::optional<std::int64_t> verp = verp_row(msg.keys.plus_tokens, secret_);
+  ReportEffect effect{"delivery_failure", "unmatched_bounce", true};
+  switch (msg.auto_kind) {
+    case AutoKind::delivery_report:
+      break;
+    case AutoKind::feedback_report:
+      effect = {"complaint", "unmatched_report", true};
+      break;
+    case AutoKind::read_receipt:
+      effect = {"read_receipt", "unmatched_report", false};
+      break;
+    case AutoKind::auto_reply:
+    case AutoKind::auto_generated:
+    case AutoKind::bulk:
+      if (!verp) return std::nullopt;  // threaded like any mail, never answered
+      effect = {"auto_reply", "unmatched_report", false};
+      break;
+    case AutoKind::none:
+      if (!verp) return std::nullopt;
+      break;
+  }
+  const std::string actor = actor_of(msg);
+  std::vector<std::string> ids;
+  if (verp)
+    if (auto row = store_.outbox_row(*verp)) ids.push_back(row->message_id);
+  ids.insert(ids.end(), msg.bounced_message_ids.begin(), msg.bounced_message_ids.end());
+  for (const auto& id : ids) {
+    auto ticket_id = tx.ticket_of_outbox_message(id);
+    if (!ticket_id) continue;
+    const lifecycle::TicketView view = tx.ticket_view(*ticket_id);
+    const std::int64_t row = tx.add_message(*ticket_id, raw_id, msg, "in", "system", chash, now);
+    std::string who;
+    for (const auto& a : tx.outbox_recipients(id)) {
+      if (effect.suppress)
+        tx.mark_failing(a, now + config_.guard.failing_address_seconds,
+                        std::string(effect.event) + " of <" + id + ">");
+      who += (who.empty() ? "" : ", ") + a;
+    }
+    const std::string hours = std::to_string(config_.guard.failing_address_seconds / 3600);
+    std::string detail;
+    if (std::string_view(effect.event) == "delivery_failure")
+      detail =
+          "mail <" + id + "> to " + who + " bounced; no automatic mail to them for " + hours + " h";
+    else if (std::string_view(effect.event) == "complaint")
+      detail = "mail <" + id + "> to " + who +
+               " was reported as spam (feedback report); no automatic mail to them for " + hours +
+               " h";
+    else if (std::string_view(effect.event) == "read_receipt")
+      detail = "mail <" + id + "> to " + who + " was read (disposition notification)";
+    else
+      detail = "automatic answer to mail <" + id + "> from " + actor + " (" +
+               std::string(parser::auto_kind_name(msg.auto_kind)) + "): kept, not answered";
+    tx.add_event(*ticket_id, now, effect.event, actor, detail, row);
+    tx.commit();
+    return IngestOutcome{IngestResult::reply, view.number,
+                         std::string(effect.event) + " of <" + id + ">"};
+  }
+  const std::string what =
+      std::string(parser::auto_kind_name(msg.auto_kind)) + " citing no mail of ours";
+  const std::int64_t q = tx.quarantine(raw_id, effect.quarantine, what, now);
+  tx.add_event(std::nullopt, now, "quarantined", actor,
+               "quarantine #" + std::to_string(q) + ": " + effect.quarantine + ": " + what);
+  tx.commit();
+  return IngestOutcome{IngestResult::quarantined, "", effect.quarantine};
+}
+
 IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
                                   const std::function<void(store::Tx&)>& same_tx) {
   const std::string raw_hash = sha256_hex(raw.bytes);
@@ -196,7 +292,7 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
   // Parse outside the transaction: the write lock is held only for the writes.
   parser::Message msg;
   const bool too_big = raw.truncated || raw.size > limits.max_message_bytes;
-  if (!too_big) msg = parser::parse_message(raw.bytes, pl);
+  if (!too_big) msg = parse_with_envelope(raw, pl);
   message_id_ = msg.keys.message_id;
 
   store::Tx tx = store_.begin();
@@ -221,7 +317,7 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
     // The sender of a mail too big to take is told (once per mail, within
     // the guard's rate limit; never an automatic sender), from its head.
     if (too_big) {
-      const parser::Message head = parser::parse_message(raw.bytes, pl);
+      const parser::Message head = parse_with_envelope(raw, pl);
       if (!head.from.address.empty() && !lifecycle::automatic_mail_reason(head, config_.guard))
         queue_rejection(tx, head,
                         "your mail of " + std::to_string(raw.size >> 20) +
@@ -272,41 +368,10 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
     return {IngestResult::quarantined, "", "own_mail"};
   }
 
-  // A delivery report about a mail we sent goes to that mail's ticket and
-  // marks its recipients as failing; one we cannot place is quarantined, never
-  // answered and never a new ticket.
-  // A mail to a VERP bounce address is a report about that exact outbox row,
-  // whatever its format; otherwise the report's cited Message-IDs place it.
-  const std::optional<std::int64_t> verp = verp_row(msg.keys.plus_tokens, secret_);
-  if (msg.auto_kind == parser::AutoKind::delivery_report || verp) {
-    std::vector<std::string> ids;
-    if (verp)
-      if (auto row = store_.outbox_row(*verp)) ids.push_back(row->message_id);
-    ids.insert(ids.end(), msg.bounced_message_ids.begin(), msg.bounced_message_ids.end());
-    for (const auto& id : ids) {
-      auto ticket_id = tx.ticket_of_outbox_message(id);
-      if (!ticket_id) continue;
-      const lifecycle::TicketView view = tx.ticket_view(*ticket_id);
-      const std::int64_t row = tx.add_message(*ticket_id, raw_id, msg, "in", "system", chash, now);
-      std::string who;
-      for (const auto& a : tx.outbox_recipients(id)) {
-        tx.mark_failing(a, now + config_.guard.failing_address_seconds, "bounce of <" + id + ">");
-        who += (who.empty() ? "" : ", ") + a;
-      }
-      tx.add_event(*ticket_id, now, "delivery_failure", actor,
-                   "mail <" + id + "> to " + who + " bounced; no automatic mail to them for " +
-                       std::to_string(config_.guard.failing_address_seconds / 3600) + " h",
-                   row);
-      tx.commit();
-      return {IngestResult::reply, view.number, "delivery failure of <" + id + ">"};
-    }
-    const std::int64_t q =
-        tx.quarantine(raw_id, "unmatched_bounce", "delivery report citing no mail of ours", now);
-    tx.add_event(std::nullopt, now, "quarantined", actor,
-                 "quarantine #" + std::to_string(q) + ": unmatched_bounce");
-    tx.commit();
-    return {IngestResult::quarantined, "", "unmatched_bounce"};
-  }
+  // Reports about mail we sent (a bounce, a spam complaint, a read receipt,
+  // an auto-reply to our envelope sender) go to that mail's ticket; one we
+  // cannot place is quarantined, never answered and never a new ticket.
+  if (auto report = ingest_report(tx, msg, raw_id, chash, now)) return *report;
 
   lifecycle::ThreadDecision d = lifecycle::decide_thread(msg, tx);
   IngestOutcome out;

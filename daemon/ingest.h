@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,10 @@ struct RawMail {
   std::string_view bytes;
   std::int64_t size = 0;
   bool truncated = false;
+  // Pipe mode: the envelope sender the MTA names (-f / $SENDER; "" for the
+  // null sender <>). It stands in for the mail's Return-Path when deciding
+  // whether the mail is automatic.
+  std::optional<std::string> envelope_sender;
 };
 
 // Reply token for a ticket: HMAC-SHA256(secret, number), 130 bits in base32.
@@ -59,6 +64,12 @@ class Ingestor {
                           const std::function<void(store::Tx&)>& same_tx);
   void queue_rejection(store::Tx& tx, const parser::Message& msg, const std::string& why,
                        std::int64_t now);
+  // A bounce, complaint, read receipt or auto-reply about a mail we sent:
+  // stored on that mail's ticket (or quarantined) and committed; nullopt when
+  // `msg` is not such a report and goes the ordinary way.
+  std::optional<IngestOutcome> ingest_report(store::Tx& tx, const parser::Message& msg,
+                                             std::int64_t raw_id, const std::string& chash,
+                                             std::int64_t now);
   store::Store& store_;
   const Config& config_;
   std::string secret_;

@@ -53,8 +53,14 @@ json message_json(const parser::Message& m) {
     if (a.dropped) atts.back()["dropped"] = true;
   }
   j["attachments"] = std::move(atts);
-  j["auto"] = m.auto_kind == parser::AutoKind::none ? json(nullptr)
-                                                    : json(parser::auto_kind_name(m.auto_kind));
+  if (m.auto_kind == parser::AutoKind::none) {
+    j["auto"] = nullptr;
+  } else {
+    json evidence = json::array();
+    for (const auto& e : m.auto_evidence)
+      evidence.push_back({{"kind", parser::evidence_kind_name(e.kind)}, {"detail", e.detail}});
+    j["auto"] = {{"class", parser::auto_kind_name(m.auto_kind)}, {"evidence", std::move(evidence)}};
+  }
   j["subject_tag"] = m.keys.subject_tag ? json(*m.keys.subject_tag) : json(nullptr);
   j["plus_tokens"] = m.keys.plus_tokens;
   j["bounced_message_ids"] = m.bounced_message_ids;

@@ -298,6 +298,8 @@ int run_daemon(const std::string& config_path, bool once, int verbosity) {
 
   spdlog::warn("started stage=run mailboxes={} smtp={}", setup->config->mailboxes.size(),
                setup->smtp ? "yes" : "no");
+  for (const std::string& w : setup->config->warnings)
+    spdlog::warn("config_warning stage=run warning=\"{}\"", w);
   log_notify(systemd::notify_ready("running"));
   io.run();
   workers.reset();

@@ -41,8 +41,9 @@ std::string person(const ticketd::store::Person& p) {
   return p.name.empty() ? p.address : p.name + " <" + p.address + ">";
 }
 
-int run_list(ticketd::store::Store& s, const std::optional<std::string>& state, bool as_json) {
-  auto tickets = s.list_tickets(state);
+int run_list(ticketd::store::Store& s, const std::optional<std::string>& state, bool unassigned,
+             bool as_json) {
+  auto tickets = s.list_tickets(state, unassigned);
   if (as_json) {
     json a = json::array();
     for (const auto& t : tickets) a.push_back(ticket_json(t));
@@ -52,8 +53,10 @@ int run_list(ticketd::store::Store& s, const std::optional<std::string>& state, 
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : tickets)
     rows.push_back({t.number, t.state, std::to_string(t.messages), iso_utc(t.updated_at),
+                    t.assignee.empty() ? (t.team.empty() ? "-" : "team " + t.team) : t.assignee,
                     person(t.requester), t.subject});
-  std::cout << table({"NUMBER", "STATE", "MSGS", "UPDATED", "REQUESTER", "SUBJECT"}, rows, 50);
+  std::cout << table({"NUMBER", "STATE", "MSGS", "UPDATED", "ASSIGNED", "REQUESTER", "SUBJECT"},
+                     rows, 50);
   std::cout << tickets.size() << " ticket(s)\n";
   return kExitOk;
 }
@@ -322,6 +325,9 @@ int main(int argc, char** argv) {
   bool as_json = false;
   auto* list = app.add_subcommand("list", "List tickets");
   list->add_option("--state", state, "Only tickets in this state");
+  bool unassigned = false;
+  list->add_flag("--unassigned", unassigned,
+                 "Only tickets still being worked that nobody is assigned to");
   list->add_flag("--json", as_json, "JSON for scripts");
 
   std::string number;
@@ -373,7 +379,7 @@ int main(int argc, char** argv) {
   try {
     Config config = load_config(config_path);
     ticketd::store::Store store(config.store.path, static_cast<int>(config.store.busy_timeout_ms));
-    if (*list) return run_list(store, state, as_json);
+    if (*list) return run_list(store, state, unassigned, as_json);
     if (*show) return run_show(store, number, as_json);
     if (*quarantine) return run_quarantine(store, as_json);
     if (*retry) return run_outbox_retry(store, outbox_id, as_json);

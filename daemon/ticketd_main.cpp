@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <ctime>
 #include <functional>
 #include <iostream>
@@ -63,7 +64,8 @@ std::optional<Config> load_or_report(const std::string& config_path) {
   }
 }
 
-int run_ingest(const std::string& config_path, int verbosity) {
+int run_ingest(const std::string& config_path, int verbosity,
+               std::optional<std::string> envelope_sender) {
   auto loaded = load_or_report(config_path);
   if (!loaded) return kExitConfig;
   const Config& config = *loaded;
@@ -79,6 +81,7 @@ int run_ingest(const std::string& config_path, int verbosity) {
   RawMail raw;
   try {
     raw = read_stdin(buf, config.limits.max_message_bytes);
+    raw.envelope_sender = std::move(envelope_sender);
   } catch (const std::exception& e) {
     spdlog::error("read_failed stage=fetch error=\"{}\"", e.what());
     return kExitTempFail;
@@ -184,6 +187,7 @@ int run_check_config(const std::string& config_path) {
         std::cerr << "ticketd: " << imap.error() << "\n";
         return kExitConfig;
       }
+    for (const std::string& w : config.warnings) std::cerr << "ticketd: warning: " << w << "\n";
     std::cout << config_path << ": ok\n";
     return kExitOk;
   } catch (const ConfigError& e) {
@@ -210,6 +214,11 @@ int main(int argc, char** argv) {
       "75 when it could not be stored now (the MTA keeps it), 78 for a bad config.");
   ingest->add_option("-c,--config", config_path, "Config file (TOML)")->required();
   ingest->add_flag("-v,--verbose", verbosity, "Log each stored mail (repeat for debug)");
+  std::optional<std::string> envelope_sender;
+  ingest->add_option("-f,--sender", envelope_sender,
+                     "Envelope sender as the MTA saw it (Postfix pipe: -f ${sender}; \"\" or <> "
+                     "for the null sender). Default: $SENDER when the MTA sets it (Postfix "
+                     "local(8)). Used to recognise bounces and auto-replies.");
 
   std::optional<std::int64_t> tick_now;
   auto* tick = app.add_subcommand(
@@ -243,7 +252,12 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
-  if (*ingest) return run_ingest(config_path, verbosity);
+  if (*ingest) {
+    // Postfix's local(8) exports the envelope sender as SENDER ("" for <>).
+    if (!envelope_sender)
+      if (const char* env = std::getenv("SENDER")) envelope_sender = std::string(env);
+    return run_ingest(config_path, verbosity, std::move(envelope_sender));
+  }
   if (*check) return run_check_config(config_path);
   if (*tick) return run_tick(config_path, tick_now, verbosity);
   if (*deliver) return run_deliver(config_path, deliver_now, verbosity);

@@ -114,6 +114,14 @@ Decisions on_new_ticket(const TicketView& ticket, const RuleResult& rules,
       d.events.push_back({"team", team + " (" + by_rule(rules, {"team="}) + ")"});
     }
   }
+  if (team.empty() && !act.assignee && !dir.default_team.empty()) {
+    team = dir.default_team;
+    d.team = team;
+    d.events.push_back({"team", team + " (no rule gave a team; default team: " +
+                                    (dir.default_team_why.empty() ? std::string("configured")
+                                                                  : dir.default_team_why) +
+                                    ")"});
+  }
 
   std::string assignee = ticket.assignee;
   std::string how;  // how the assignee was chosen, for the events
@@ -193,8 +201,16 @@ Decisions on_new_ticket(const TicketView& ticket, const RuleResult& rules,
   std::vector<std::string> to = alert_targets(assignee, team, dir);
   if (to.empty()) {
     d.events.push_back({"unassigned", "new ticket " + ticket.number +
-                                          ": no assignee and no present team member to alert"});
+                                          (team.empty() && assignee.empty()
+                                               ? ": no team, and no agent is present"
+                                               : ": no assignee and no present team member") +
+                                          " to alert; the clock alerts every agent when the "
+                                          "first response is overdue"});
   } else {
+    if (assignee.empty() && team.empty())
+      d.events.push_back({"unrouted", "no rule and no default team route " + ticket.number +
+                                          ": alerting every present agent (" +
+                                          std::to_string(to.size()) + ")"});
     d.notices.push_back(
         make_notice(NoticeKind::agent_alert, std::move(to), {}, "new ticket " + ticket.number));
   }
@@ -318,7 +334,13 @@ Decisions on_clock(const TicketView& ticket, const Directory& dir,
     std::string detail = std::string(what) + " overdue on " + ticket.number + ": due " +
                          format_utc(due) + " (priority " +
                          std::string(priority_name(ticket.priority)) + ")";
-    d.events.push_back({"sla", detail + (to.empty() ? "; nobody to alert" : "")});
+    std::string why;
+    if (to.empty()) {
+      // Nobody present (every agent away): tell everyone rather than no one.
+      for (const Agent& a : dir.agents) to.push_back(a.address);
+      why = to.empty() ? "; no agent configured to alert" : "; nobody present: alerting all agents";
+    }
+    d.events.push_back({"sla", detail + why});
     if (!to.empty())
       d.notices.push_back(make_notice(NoticeKind::overdue_alert, std::move(to), {}, detail));
   };

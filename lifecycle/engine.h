@@ -35,6 +35,12 @@ struct Team {
 struct Directory {
   std::vector<Agent> agents;
   std::vector<Team> teams;
+  // The team of a ticket that no rule gives a team; "" when there is none, and
+  // then an unrouted ticket alerts every present agent (osTicket's default
+  // department). `default_team_why` says where it came from, for the events
+  // ("tickets.default_team", "the only team").
+  std::string default_team;
+  std::string default_team_why;
   const Agent* agent(std::string_view name_or_address) const;      // case-insensitive
   const Team* team(std::string_view name) const;                   // case-insensitive
   std::vector<const Agent*> members(std::string_view team) const;  // in config order
@@ -75,9 +81,11 @@ struct LifecycleSettings {
 // A new ticket was just created from `requester`'s mail (ticket.state == new).
 // Applies the rule actions (team, assignee — a team without an assignee picks
 // one via pick_assignee —, priority, tags, SLA due times from created_at);
-// assigned → state open. Notices: an acknowledgement to the requester unless
-// `ack_blocked` (a guard or suppress_ack says why: recorded as an event) and an
-// agent_alert to the assignee (or every present member of the team, or nobody).
+// a ticket no rule routes gets dir.default_team; assigned → state open.
+// Notices: an acknowledgement to the requester unless `ack_blocked` (a guard
+// or suppress_ack says why: recorded as an event) and an agent_alert to the
+// assignee (or every present member of the team; with no team at all, every
+// present agent; or nobody, with an `unassigned` event).
 // Every rule match becomes an event ("rule <name>: team=accounts, ...").
 Decisions on_new_ticket(const TicketView& ticket, const RuleResult& rules,
                         const std::optional<std::string>& ack_blocked, const Directory& dir,
@@ -115,7 +123,9 @@ Decisions on_agent_mail(const TicketView& ticket, const Agent& agent, const Agen
 // auto_resolve_after since the last reminder (state_since + reminder_after *
 // reminders_sent is close enough; document what you choose) → resolved;
 // first_response_due/resolution_due passed and not yet noted → an event and
-// an overdue_alert to the assignee (or team), marked so it is raised once.
+// an overdue_alert to the assignee (or team), marked so it is raised once;
+// when nobody present would get it (every agent away), it goes to every
+// agent, away or not: a ticket never sits silently past its due time.
 Decisions on_clock(const TicketView& ticket, const Directory& dir,
                    const LifecycleSettings& settings, std::int64_t now);
 

@@ -131,13 +131,20 @@ inline std::string by_rule(const RuleResult& rules,
 }
 
 // The assignee, else every present member of the team, else nobody.
+// Who hears about a ticket: its assignee; else the present members of its
+// team; a ticket with no team at all (no rule, no default team) alerts every
+// present agent, as osTicket does for its default department.
 inline std::vector<std::string> alert_targets(std::string_view assignee, std::string_view team,
                                               const Directory& dir) {
   if (!assignee.empty()) return {std::string(assignee)};
   std::vector<std::string> to;
-  if (!team.empty())
+  if (!team.empty()) {
     for (const Agent* a : dir.members(team))
       if (!a->away) to.push_back(a->address);
+  } else {
+    for (const Agent& a : dir.agents)
+      if (!a.away) to.push_back(a.address);
+  }
   return to;
 }
 

@@ -72,9 +72,16 @@ bool is_ours(std::string_view address, const GuardSettings& settings) {
 std::optional<std::string> automatic_mail_reason(const parser::Message& msg,
                                                  const GuardSettings& settings) {
   if (msg.auto_kind != parser::AutoKind::none) {
+    // The class and its first two pieces of evidence: enough to say why.
     std::string reason = "automatic mail: " + std::string(parser::auto_kind_name(msg.auto_kind));
-    if (std::string detail = one_line(msg.auto_detail); !trim(detail).empty())
-      reason += " (" + std::string(trim(detail)) + ")";
+    std::string why;
+    for (std::size_t i = 0; i < msg.auto_evidence.size() && i < 2; ++i) {
+      const std::string detail(trim(one_line(msg.auto_evidence[i].detail)));
+      if (detail.empty()) continue;
+      why += (why.empty() ? "" : "; ") +
+             std::string(parser::evidence_kind_name(msg.auto_evidence[i].kind)) + " " + detail;
+    }
+    if (!why.empty()) reason += " (" + why + ")";
     return reason;
   }
   if (is_ours(msg.from.address, settings))

@@ -34,7 +34,7 @@ struct RecipientHistory {
 // Precedence bulk/junk/list, List-Id, X-Auto-Response-Suppress, null
 // Return-Path, delivery report); the sender is one of our_addresses; the mail's
 // Message-ID ends in "@" + our_message_id_domain (our own mail came back).
-// The reason reads like "automatic mail: auto_submitted (auto-replied)".
+// The reason reads like "automatic mail: auto_reply (header Auto-Submitted: auto-replied)".
 std::optional<std::string> automatic_mail_reason(const parser::Message& msg,
                                                  const GuardSettings& settings);
 

@@ -44,12 +44,12 @@ struct CompiledCondition {
 
 constexpr std::array<parser::AutoKind, 7> kAutoKinds{
     parser::AutoKind::none,
-    parser::AutoKind::auto_submitted,
-    parser::AutoKind::precedence,
-    parser::AutoKind::list_id,
-    parser::AutoKind::auto_response_suppress,
-    parser::AutoKind::null_return_path,
     parser::AutoKind::delivery_report,
+    parser::AutoKind::auto_reply,
+    parser::AutoKind::read_receipt,
+    parser::AutoKind::feedback_report,
+    parser::AutoKind::bulk,
+    parser::AutoKind::auto_generated,
 };
 
 char fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }

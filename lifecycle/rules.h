@@ -26,7 +26,7 @@ enum class ConditionField {
   body,         // regex over the message text (Message::text)
   header,       // regex over the (unfolded) value of the header named in Condition::header;
                 // a missing header never matches
-  auto_class,   // the parser's AutoKind name ("auto_submitted", "list_id", ...), "any" (any
+  auto_class,   // the parser's AutoKind name ("delivery_report", "bulk", ...), "any" (any
                 // automatic mail) or "none" (written by a person)
 };
 std::string_view condition_field_name(ConditionField f);

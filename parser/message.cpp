@@ -60,18 +60,32 @@ std::string_view auto_kind_name(AutoKind kind) {
   switch (kind) {
     case AutoKind::none:
       return "none";
-    case AutoKind::auto_submitted:
-      return "auto_submitted";
-    case AutoKind::precedence:
-      return "precedence";
-    case AutoKind::list_id:
-      return "list_id";
-    case AutoKind::auto_response_suppress:
-      return "auto_response_suppress";
-    case AutoKind::null_return_path:
-      return "null_return_path";
     case AutoKind::delivery_report:
       return "delivery_report";
+    case AutoKind::auto_reply:
+      return "auto_reply";
+    case AutoKind::read_receipt:
+      return "read_receipt";
+    case AutoKind::feedback_report:
+      return "feedback_report";
+    case AutoKind::bulk:
+      return "bulk";
+    case AutoKind::auto_generated:
+      return "auto_generated";
+  }
+  return "unknown";
+}
+
+std::string_view evidence_kind_name(EvidenceKind kind) {
+  switch (kind) {
+    case EvidenceKind::header:
+      return "header";
+    case EvidenceKind::sender:
+      return "sender";
+    case EvidenceKind::structure:
+      return "structure";
+    case EvidenceKind::subject:
+      return "subject";
   }
   return "unknown";
 }

@@ -82,17 +82,32 @@ struct Attachment {
   std::string data;          // decoded content
 };
 
-// Why a mail counts as automatic (RFC 3834 and friends); none when a person wrote it.
+// What kind of automatic mail this is (RFC 3834 and friends); none when a
+// person wrote it. parser/auto_class.h says how it is decided.
 enum class AutoKind {
   none,
-  auto_submitted,          // Auto-Submitted: anything but "no"
-  precedence,              // Precedence: bulk / junk / list
-  list_id,                 // List-Id or List-Unsubscribe present
-  auto_response_suppress,  // X-Auto-Response-Suppress (Exchange)
-  null_return_path,        // Return-Path: <>
-  delivery_report,         // multipart/report; report-type=delivery-status, or MAILER-DAEMON
+  delivery_report,  // a delivery failure or delay notice (DSN, NDR, qmail/Exim text bounces)
+  auto_reply,       // out of office, vacation, an autoresponder's acknowledgement
+  read_receipt,     // a message disposition notification (RFC 3798)
+  feedback_report,  // an abuse/spam complaint (ARF, RFC 5965)
+  bulk,             // mailing list or newsletter (List-Id, Precedence: bulk/list)
+  auto_generated,   // other machine mail: notifications, no-reply senders
 };
 
+// Where a piece of evidence was found.
+enum class EvidenceKind {
+  header,     // a header only machines write (Auto-Submitted, X-Failed-Recipients, ...)
+  sender,     // Return-Path / From of a mail system (MAILER-DAEMON, postmaster, <>, no-reply)
+  structure,  // multipart/report, message/delivery-status, a bounce's body text
+  subject,    // a subject mail systems write ("Undeliverable:", "Automatic reply:")
+};
+
+struct AutoEvidence {
+  EvidenceKind kind;
+  std::string detail;  // what was seen, one line, short ("Auto-Submitted: auto-replied")
+};
+
+std::string_view evidence_kind_name(EvidenceKind kind);
 std::string_view auto_kind_name(AutoKind kind);
 
 // Everything threading needs, pulled out of the headers.
@@ -117,8 +132,19 @@ struct Message {
   std::optional<std::string> html;  // the HTML body as UTF-8, if any
   std::vector<Attachment> attachments;
   AutoKind auto_kind = AutoKind::none;
-  std::string auto_detail;  // e.g. the header value that made it automatic
-  // Message-IDs cited by a delivery report (the bounced mail), without <>.
+  // Why auto_kind is what it is, strongest first; empty for a person's mail.
+  // Weak evidence of a person's mail that was not enough is not listed.
+  std::vector<AutoEvidence> auto_evidence;
+  // Machine-readable report structure in this mail (outside the messages it
+  // carries): "multipart/report; report-type=delivery-status",
+  // "message/delivery-status", "text/rfc822-headers", ...
+  std::vector<std::string> report_parts;
+  // Message-IDs (without <>) of the messages this mail carries: attached
+  // message/rfc822 parts, text/rfc822-headers, an MDN's Original-Message-ID.
+  std::vector<std::string> carried_message_ids;
+  // The mails a delivery, disposition or feedback report is about, without <>:
+  // the carried ones, or for a bounce that quotes the original as text (qmail,
+  // Exim), its Message-ID line. Empty for other mail.
   std::vector<std::string> bounced_message_ids;
   // Top-level header fields as written (name, unfolded raw value), in order.
   std::vector<std::pair<std::string, std::string>> headers;

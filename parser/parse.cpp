@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "parser/attachment_name.h"
+#include "parser/auto_class.h"
 #include "parser/charset.h"
 #include "parser/codec.h"
 #include "parser/header_text.h"
@@ -40,8 +42,10 @@ struct PartInfo {
   std::string charset;
   std::string encoding;     // lower-case Content-Transfer-Encoding
   std::string disposition;  // lower-case, may be empty
-  std::string filename;
+  std::string filename;  // given: Content-Disposition filename, else Content-Type name=
   std::string content_id;
+  std::string location;     // Content-Location, unfolded (names a nameless part)
+  std::string description;  // Content-Description, unfolded, not decoded yet
 
   bool is_text_body_type() const { return type == "text/plain" || type == "text/html"; }
   bool is_attachment_disposition() const { return disposition == "attachment"; }
@@ -104,7 +108,23 @@ class Walker {
       if (!id.empty() && id.back() == '>') id.remove_suffix(1);
       info.content_id = std::string(trim(id));
     }
+    if (const HeaderField* f = hb.find("Content-Location")) info.location = unfold(f->value);
+    if (const HeaderField* f = hb.find("Content-Description")) info.description = unfold(f->value);
     return info;
+  }
+
+  // Returns what `info` says about its part's name, for display_name().
+  PartNameSources name_sources(const PartInfo& info) {
+    PartNameSources src;
+    src.given = info.filename;
+    src.content_type = info.type;
+    src.location = info.location;
+    src.content_id = info.content_id;
+    if (!info.description.empty()) {
+      Defects ignored;  // a display name's decoding problems say nothing about the mail
+      src.description = decode_header_text(info.description, conv_, ignored);
+    }
+    return src;
   }
 
   // Decodes the transfer encoding of `body` into `out`.
@@ -121,9 +141,13 @@ class Walker {
     }
   }
 
-  void add_attachment(const PartInfo& info, std::string data, std::string filename = {}) {
+  // Appends an attachment named `name`, or by display_name() from `info`. Its
+  // final name is set by number_attachment_names() once the whole mail is read.
+  void add_attachment(const PartInfo& info, std::string data,
+                      std::optional<DisplayName> name = std::nullopt) {
     Attachment a;
-    a.filename = filename.empty() ? info.filename : std::move(filename);
+    names_.push_back(name ? std::move(*name) : display_name(name_sources(info)));
+    a.filename = names_.back().str();
     a.content_type = info.type;
     a.content_id = info.content_id;
     a.inline_part =
@@ -153,7 +177,8 @@ class Walker {
         for (auto& f : files) {
           PartInfo fi;
           fi.type = "application/octet-stream";
-          add_attachment(fi, std::move(f.data), std::move(f.filename));
+          fi.filename = std::move(f.filename);
+          add_attachment(fi, std::move(f.data));
         }
       }
     }
@@ -166,7 +191,7 @@ class Walker {
   }
 
   void walk(std::string_view part, const HeaderBlock& hb, std::size_t depth, Mode mode,
-            std::string_view default_type, bool in_report = false) {
+            std::string_view default_type) {
     if (++part_count_ > limits_.max_parts) {
       add_defect(msg_.defects, DefectKind::too_many_parts, std::to_string(limits_.max_parts));
       return;
@@ -188,21 +213,37 @@ class Walker {
       decode_body(info, hb.body, data);
       Defects inner_defects;
       HeaderBlock inner = split_header_block(data, limits_, inner_defects);
-      if (in_report) note_bounced_id(inner);
-      std::string name = info.filename;
-      if (name.empty()) {
-        const HeaderField* s = inner.find("Subject");
-        name = s ? decode_header_text(s->value, conv_, inner_defects) : std::string();
-        if (name.empty()) name = "forwarded message";
-        name += ".eml";
-      }
-      add_attachment(info, std::move(data), std::move(name));
+      note_carried_id(inner);
+      // Kept whole as one .eml, its own attachments inside it (why: attachment_name.h).
+      PartNameSources src = name_sources(info);
+      if (const HeaderField* s = inner.find("Subject"))
+        src.carried_subject = decode_header_text(s->value, conv_, inner_defects);
+      add_attachment(info, std::move(data), display_name(src));
       return;
     }
-    if (info.type == "text/rfc822-headers" && in_report) {
+    if (info.type == "text/rfc822-headers") {
       Defects ignored;
       HeaderBlock inner = split_header_block(hb.body, limits_, ignored);
-      note_bounced_id(inner);
+      note_carried_id(inner);
+      msg_.report_parts.push_back(info.type);
+    }
+    if (info.type == "message/delivery-status" || info.type == "message/global-delivery-status" ||
+        info.type == "message/disposition-notification" ||
+        info.type == "message/global-disposition-notification" ||
+        info.type == "message/feedback-report") {
+      // Machine-readable report fields: the class of the report whatever wraps
+      // it (GroupWise and Lotus Notes nest them in multipart/mixed); an MDN
+      // names the mail it is about in Original-Message-ID.
+      msg_.report_parts.push_back(info.type);
+      if (info.type.find("disposition") != std::string::npos) {
+        std::string fields;
+        decode_body(info, hb.body, fields);
+        Defects ignored;
+        HeaderBlock block = split_header_block(fields, limits_, ignored);
+        if (const HeaderField* f = block.find("Original-Message-ID"))
+          for (auto& id : parse_message_ids(unfold(f->value), 1))
+            msg_.carried_message_ids.push_back(std::move(id));
+      }
     }
     const bool nameless_inline = !info.is_attachment_disposition() && info.filename.empty();
     if (info.is_text_body_type() && nameless_inline) {
@@ -272,8 +313,8 @@ class Walker {
       kid_types.push_back(std::string(trim(v)));
     }
     auto kid_type = [&](std::size_t i) -> const std::string& { return kid_types[i]; };
-    auto walk_kid = [&](std::size_t i, Mode m, bool in_report = false) {
-      walk(split.parts[i], kids[i], depth + 1, m, child_default, in_report);
+    auto walk_kid = [&](std::size_t i, Mode m) {
+      walk(split.parts[i], kids[i], depth + 1, m, child_default);
     };
 
     if (sub == "alternative" && mode == Mode::body) {
@@ -321,10 +362,9 @@ class Walker {
     }
     if (sub == "report") {
       const std::string* rt = info.ctype.param("report-type");
-      if (rt && iequals(trim(*rt), "delivery-status")) {
-        report_seen_ = true;
-      }
-      for (std::size_t i = 0; i < kids.size(); ++i) walk_kid(i, i == 0 ? mode : Mode::attach, true);
+      msg_.report_parts.push_back("multipart/report; report-type=" +
+                                  (rt ? to_lower(trim(*rt)).substr(0, 40) : std::string()));
+      for (std::size_t i = 0; i < kids.size(); ++i) walk_kid(i, i == 0 ? mode : Mode::attach);
       return;
     }
     if (sub == "signed") {
@@ -348,15 +388,25 @@ class Walker {
     }
   }
 
-  void note_bounced_id(const HeaderBlock& inner) {
+  // A carried message's (forward, bounce) own Message-ID; a delivery report's
+  // are the bounced mails (classify_automatic decides which).
+  void note_carried_id(const HeaderBlock& inner) {
     if (const HeaderField* f = inner.find("Message-ID")) {
       for (auto& id : parse_message_ids(unfold(f->value), 1))
-        msg_.bounced_message_ids.push_back(std::move(id));
+        msg_.carried_message_ids.push_back(std::move(id));
     }
+  }
+
+  // Gives made-up names that repeat a name of this mail a counter.
+  void number_attachment_names() {
+    std::vector<std::string> names = numbered_names(names_);
+    for (std::size_t i = 0; i < names.size() && i < msg_.attachments.size(); ++i)
+      msg_.attachments[i].filename = std::move(names[i]);
   }
 
   // Joins the collected pieces into Message::text / html.
   void finish() {
+    number_attachment_names();
     std::string text;
     for (std::size_t i = 0; i < pieces_.size(); ++i) {
       const bool is_html =
@@ -378,7 +428,6 @@ class Walker {
   }
 
   CharsetConverter& conv() { return conv_; }
-  bool report_seen() const { return report_seen_; }
 
  private:
   Message& msg_;
@@ -388,7 +437,7 @@ class Walker {
   std::vector<std::string> pieces_;
   std::vector<std::size_t> html_pieces_;
   std::optional<std::string> html_alt_;
-  bool report_seen_ = false;
+  std::vector<DisplayName> names_;  // one per msg_.attachments entry
 };
 
 std::vector<Address> addresses_of(const HeaderBlock& hb, std::string_view name,
@@ -419,37 +468,6 @@ std::optional<std::string> subject_tag(std::string_view subject) {
     p = e;
   }
   return std::nullopt;
-}
-
-void classify_auto(const HeaderBlock& hb, Message& msg, bool report_seen) {
-  auto set = [&](AutoKind k, std::string detail) {
-    if (msg.auto_kind == AutoKind::none) {
-      msg.auto_kind = k;
-      msg.auto_detail = std::move(detail);
-    }
-  };
-  const std::string from = to_lower(msg.from.address);
-  if (report_seen || from.starts_with("mailer-daemon@") || from == "mailer-daemon" ||
-      from.starts_with("postmaster@"))
-    set(AutoKind::delivery_report, report_seen ? "multipart/report" : from);
-  if (const HeaderField* f = hb.find("Auto-Submitted")) {
-    std::string v = to_lower(trim(unfold(f->value)));
-    v = std::string(trim(v.substr(0, v.find(';'))));
-    if (v != "no") set(AutoKind::auto_submitted, v);
-  }
-  // Older auto-responders (vacation, procmail) mark themselves this way instead.
-  for (std::string_view h : {"X-Autoreply", "X-Autorespond", "X-Autogenerated"})
-    if (hb.find(h)) set(AutoKind::auto_submitted, std::string(h));
-  if (const HeaderField* f = hb.find("Precedence")) {
-    std::string v = to_lower(trim(unfold(f->value)));
-    if (v == "bulk" || v == "junk" || v == "list") set(AutoKind::precedence, v);
-  }
-  if (hb.find("List-Id")) set(AutoKind::list_id, "List-Id");
-  if (hb.find("List-Unsubscribe")) set(AutoKind::list_id, "List-Unsubscribe");
-  if (hb.find("X-Auto-Response-Suppress"))
-    set(AutoKind::auto_response_suppress,
-        std::string(trim(hb.find("X-Auto-Response-Suppress")->value)));
-  if (msg.return_path && msg.return_path->empty()) set(AutoKind::null_return_path, "<>");
 }
 
 void collect_plus_tokens(Message& msg) {
@@ -551,7 +569,7 @@ void parse_impl(std::string_view raw, const ParseLimits& limits, Message& msg) {
     walker.walk(raw, hb, 0, Mode::body, "text/plain");
     walker.finish();
   }
-  classify_auto(hb, msg, walker.report_seen());
+  classify_automatic(msg);
 }
 
 }  // namespace

@@ -276,9 +276,12 @@ void add_lists(Db& db, std::vector<TicketRow>& rows) {
 }
 }  // namespace
 
-std::vector<TicketRow> Store::list_tickets(const std::optional<std::string>& state) {
-  std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets t";
-  if (state) sql += " WHERE t.state = ?1";
+std::vector<TicketRow> Store::list_tickets(const std::optional<std::string>& state,
+                                           bool unassigned_only) {
+  std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets t WHERE 1";
+  if (state) sql += " AND t.state = ?1";
+  if (unassigned_only)
+    sql += " AND COALESCE(t.assignee, '') = '' AND t.state NOT IN ('resolved', 'closed')";
   sql += " ORDER BY t.seq";
   auto st = db_.prepare(sql);
   if (state) st.bind(1, *state);

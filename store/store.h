@@ -233,7 +233,11 @@ class Store {
 
   Tx begin() { return Tx(*this); }
 
-  std::vector<TicketRow> list_tickets(const std::optional<std::string>& state);
+  // Every ticket in number order; only those in `state` when given; with
+  // `unassigned_only`, only tickets still being worked (not resolved or
+  // closed) that have no assignee.
+  std::vector<TicketRow> list_tickets(const std::optional<std::string>& state,
+                                      bool unassigned_only = false);
   std::optional<TicketRow> find_ticket(std::string_view number);
   std::optional<TicketRow> ticket_by_id(std::int64_t id);
   std::vector<ThreadEntry> thread(std::int64_t ticket_id);

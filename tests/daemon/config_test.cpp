@@ -82,6 +82,10 @@ const Bad kBad[] = {
      "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[[team]]\nname = \"t\"\n"
      "assign = \"randomly\"\n",
      "team.assign: round-robin, least-open or an agent's address"},
+    {"default_team_unknown",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[tickets]\n"
+     "default_team = \"ghosts\"\n[[team]]\nname = \"help\"\n",
+     ":6: tickets.default_team: unknown team \"ghosts\""},
     {"sla_unknown_priority",
      "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[sla.critical]\n"
      "first_response_minutes = 5\n",
@@ -107,5 +111,53 @@ TEST_P(ConfigErrors, NameFileLineAndKey) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, ConfigErrors, ::testing::ValuesIn(kBad),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// Loads `body` from a temporary file; returns the config and the file's name.
+std::pair<ticketd::daemon::Config, std::string> load_body(const std::string& body) {
+  const fs::path file =
+      fs::temp_directory_path() / ("ticketd-config-ok-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(file) << body;
+  auto c = load_config(file.string());
+  fs::remove(file);
+  return {std::move(c), file.string()};
+}
+
+const std::string kHead = "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n";
+const std::string kTwoTeams =
+    "[[team]]\nname = \"help\"\n[[team]]\nname = \"sales\"\n"
+    "[[agent]]\nname = \"Ann\"\naddress = \"ann@x.example\"\nteams = [\"help\"]\n";
+
+TEST(ConfigDefaultTeam, OnlyTeamIsTheDefaultWithoutWarning) {
+  auto [c, file] = load_body(kHead +
+                             "[[team]]\nname = \"Help\"\n[[agent]]\nname = \"Ann\"\n"
+                             "address = \"ann@x.example\"\nteams = [\"help\"]\n");
+  EXPECT_EQ(c.directory.default_team, "Help");
+  EXPECT_EQ(c.directory.default_team_why, "the only team");
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(ConfigDefaultTeam, NamedDefaultIsCanonicalised) {
+  auto [c, file] = load_body(kHead + "[tickets]\ndefault_team = \"SALES\"\n" + kTwoTeams);
+  EXPECT_EQ(c.directory.default_team, "sales");
+  EXPECT_EQ(c.directory.default_team_why, "tickets.default_team");
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(ConfigDefaultTeam, SeveralTeamsNoDefaultNoCatchAllWarnsNamingTheFile) {
+  auto [c, file] = load_body(kHead + kTwoTeams +
+                             "[[rule]]\nname = \"bills\"\nwhen.subject = \"invoice\"\n"
+                             "then.team = \"sales\"\n");
+  EXPECT_EQ(c.directory.default_team, "");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_TRUE(c.warnings[0].starts_with(file + ": ")) << c.warnings[0];
+  EXPECT_NE(c.warnings[0].find("alerts every present agent"), std::string::npos);
+}
+
+TEST(ConfigDefaultTeam, CatchAllRuleSilencesTheWarning) {
+  auto [c, file] =
+      load_body(kHead + kTwoTeams + "[[rule]]\nname = \"all\"\nthen.team = \"help\"\n");
+  EXPECT_EQ(c.directory.default_team, "");
+  EXPECT_TRUE(c.warnings.empty());
+}
 
 }  // namespace

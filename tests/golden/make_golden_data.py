@@ -347,7 +347,7 @@ mail("dsn_report",
      "Subject: [#TD-7] Your ticket\nMessage-ID: <orig-4711@ticket.example.com>\n"
      "--dsn--\n", {
          "from": {"address": "MAILER-DAEMON@mx.example.net"},
-         "auto": "delivery_report",
+         "auto": {"class": "delivery_report"},
          "text_contains": ["could not", "550 5.1.1"],
          # Only checked if ticketctl prints it (not in the minimum contract).
          "?bounced_message_ids": ["orig-4711@ticket.example.com"],
@@ -502,16 +502,24 @@ reply("reply_quoted_lines",
 
 # ---------------------------------------------------------------- auto -----
 
-def auto(name, extra, expect, frm="Robot <robot@example.com>"):
+# `expect`: the class, and the one piece of evidence that made it (kind, detail).
+def auto(name, extra, expect, evidence=None, frm="Robot <robot@example.com>"):
+    want = None
+    if expect:
+        want = {"class": expect,
+                "evidence": [{"kind": evidence[0], "detail": evidence[1]}]}
     mail(name, hdr("Automatic: " + name, frm=frm, msgid=f"<{name}@example.com>", extra=extra) +
-         "\nThis is an automatic message.\n", {"auto": expect})
+         "\nThis is an automatic message.\n", {"auto": want})
 
 
-auto("auto_submitted", "Auto-Submitted: auto-replied\n", "auto_submitted")
-auto("auto_precedence_bulk", "Precedence: bulk\n", "precedence")
-auto("auto_list_id", "List-Id: Announcements <announce.lists.example.com>\n", "list_id")
-auto("auto_response_suppress", "X-Auto-Response-Suppress: All\n", "auto_response_suppress")
-auto("auto_null_return_path", "Return-Path: <>\n", "null_return_path")
+auto("auto_submitted", "Auto-Submitted: auto-replied\n", "auto_reply",
+     ("header", "Auto-Submitted: auto-replied"))
+auto("auto_precedence_bulk", "Precedence: bulk\n", "bulk", ("header", "Precedence: bulk"))
+auto("auto_list_id", "List-Id: Announcements <announce.lists.example.com>\n", "bulk",
+     ("header", "List-Id"))
+auto("auto_response_suppress", "X-Auto-Response-Suppress: All\n", "auto_generated",
+     ("header", "X-Auto-Response-Suppress: All"))
+auto("auto_null_return_path", "Return-Path: <>\n", "auto_generated", ("sender", "Return-Path: <>"))
 auto("auto_submitted_no", "Auto-Submitted: no\n", None, frm="Alice <alice@example.com>")
 
 # -------------------------------------------------------------- threads ----

@@ -261,7 +261,14 @@ TEST_P(NewTicket, AssignsAndAlerts) {
 }
 
 const NewCase kNewCases[] = {
-    {"no_rules_stays_new_nobody_alerted", {}, std::nullopt, std::nullopt, std::nullopt, "", {}},
+    // Several teams, no default: every agent who is not away hears of it.
+    {"no_rules_no_default_alerts_every_present_agent",
+     {},
+     std::nullopt,
+     std::nullopt,
+     std::nullopt,
+     "",
+     {"nick@example.com", "ann@example.com", "carol@example.com"}},
     {"rule_assignee_opens",
      rules_for({{"password", {"assignee=nick@example.com"}}}, Acts().assignee("Nick@Example.com")),
      State::open,
@@ -309,6 +316,85 @@ const NewCase kNewCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(Engine, NewTicket, testing::ValuesIn(kNewCases),
                          [](const auto& info) { return std::string(info.param.name); });
+
+TEST(NewTicketDefaults, UnroutedTicketWithoutDefaultSaysEveryPresentAgentIsAlerted) {
+  Decisions d = on_new_ticket(ticket(), {}, std::nullopt, directory(), {}, {}, kT0);
+  EXPECT_EQ(d.team, std::nullopt);
+  EXPECT_EQ(event_detail(d, "unrouted"),
+            "no rule and no default team route TD-1: alerting every present agent (3)");
+  EXPECT_EQ(find_event(d, "unassigned"), nullptr);
+}
+
+TEST(NewTicketDefaults, DefaultTeamRoutesWhatNoRuleRoutes) {
+  Directory dir = directory();
+  dir.default_team = "support";
+  dir.default_team_why = "tickets.default_team";
+  AssignmentState assign{{{"support", "nick@example.com"}}, {}};
+  Decisions d = on_new_ticket(ticket(), {}, std::nullopt, dir, assign, {}, kT0);
+  EXPECT_EQ(d.team, "support");
+  EXPECT_EQ(d.assignee, "ann@example.com");  // round-robin after nick
+  EXPECT_EQ(d.state, State::open);
+  EXPECT_EQ(event_detail(d, "team"),
+            "support (no rule gave a team; default team: tickets.default_team)");
+  EXPECT_EQ(find_event(d, "unrouted"), nullptr);
+  const Notice* alert = find_notice(d, NoticeKind::agent_alert);
+  ASSERT_NE(alert, nullptr);
+  EXPECT_EQ(alert->to, Addrs{"ann@example.com"});
+}
+
+TEST(NewTicketDefaults, RuleTeamOrAssigneeWinsOverTheDefault) {
+  Directory dir = directory();
+  dir.default_team = "support";
+  dir.default_team_why = "the only team";
+  Decisions by_team =
+      on_new_ticket(ticket(), rules_for({{"vip", {"team=vip"}}}, Acts().team("vip")), std::nullopt,
+                    dir, {}, {}, kT0);
+  EXPECT_EQ(by_team.team, "vip");
+  Decisions by_agent = on_new_ticket(
+      ticket(),
+      rules_for({{"a", {"assignee=carol@example.com"}}}, Acts().assignee("carol@example.com")),
+      std::nullopt, dir, {}, {}, kT0);
+  EXPECT_EQ(by_agent.team, std::nullopt);
+  EXPECT_EQ(by_agent.assignee, "carol@example.com");
+}
+
+TEST(NewTicketDefaults, OnlyTeamAsDefaultAlertsItsPresentMember) {
+  Directory dir;
+  dir.agents = {{"Ann", "ann@example.com", {"help"}, false}};
+  dir.teams = {{"help", AssignMode::round_robin, ""}};
+  dir.default_team = "help";
+  dir.default_team_why = "the only team";
+  Decisions d = on_new_ticket(ticket(), {}, std::nullopt, dir, {}, {}, kT0);
+  EXPECT_EQ(d.team, "help");
+  EXPECT_EQ(d.assignee, "ann@example.com");
+  EXPECT_EQ(event_detail(d, "team"), "help (no rule gave a team; default team: the only team)");
+  const Notice* alert = find_notice(d, NoticeKind::agent_alert);
+  ASSERT_NE(alert, nullptr);
+  EXPECT_EQ(alert->to, Addrs{"ann@example.com"});
+}
+
+// Every agent away: nobody is alerted at intake, the event says the clock
+// will, and the first-response overdue alert goes to all agents.
+TEST(NewTicketDefaults, EveryAgentAwayThenTheClockAlertsAllAgents) {
+  Directory dir;
+  dir.agents = {{"Ann", "ann@example.com", {"help"}, true}, {"Bob", "bob@example.com", {}, true}};
+  dir.teams = {{"help", AssignMode::round_robin, ""}, {"other", AssignMode::round_robin, ""}};
+  TicketView t = ticket();
+  Decisions d = on_new_ticket(t, {}, std::nullopt, dir, {}, {}, kT0);
+  EXPECT_EQ(find_notice(d, NoticeKind::agent_alert), nullptr);
+  EXPECT_NE(event_detail(d, "unassigned").find("the clock alerts every agent"), std::string::npos);
+  ASSERT_TRUE(d.first_response_due.has_value());
+  apply(t, d, kT0);
+  EXPECT_EQ(find_notice(on_clock(t, dir, {}, *t.first_response_due - 1), NoticeKind::overdue_alert),
+            nullptr);
+  Decisions late = on_clock(t, dir, {}, *t.first_response_due + 1);
+  EXPECT_TRUE(late.mark_first_response_overdue);
+  const Notice* n = find_notice(late, NoticeKind::overdue_alert);
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->to, (Addrs{"ann@example.com", "bob@example.com"}));
+  EXPECT_NE(event_detail(late, "sla").find("nobody present: alerting all agents"),
+            std::string::npos);
+}
 
 TEST(NewTicketRules, EveryMatchIsAnEventAndPriorityAndTagsApply) {
   TicketView t = ticket();

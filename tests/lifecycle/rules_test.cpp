@@ -29,7 +29,7 @@ parser::Message base_message() {
                {"X-Priority", "1 (Highest)"},
                {"List-Id", "<news.example.com>"},
                {"X-Priority", "5"}};
-  m.auto_kind = parser::AutoKind::list_id;
+  m.auto_kind = parser::AutoKind::bulk;
   return m;
 }
 
@@ -146,9 +146,9 @@ const ConditionCase kConditionCases[] = {
     {"header_negated_match", {F::header, "List-Id", "news", true}, false},
     // auto_class
     {"auto_any", {F::auto_class, "", "any"}, true},
-    {"auto_exact", {F::auto_class, "", "list_id"}, true},
-    {"auto_exact_case_insensitive", {F::auto_class, "", "LIST_ID"}, true},
-    {"auto_other_kind", {F::auto_class, "", "precedence"}, false},
+    {"auto_exact", {F::auto_class, "", "bulk"}, true},
+    {"auto_exact_case_insensitive", {F::auto_class, "", "BULK"}, true},
+    {"auto_other_kind", {F::auto_class, "", "auto_reply"}, false},
     {"auto_none_on_list_mail", {F::auto_class, "", "none"}, false},
     {"auto_none_negated", {F::auto_class, "", "none", true}, true},
     {"auto_none_on_person",
@@ -401,8 +401,7 @@ const ErrorCase kErrorCases[] = {
     {"unknown_auto_class",
      {F::auto_class, "", "robot"},
      "ticketd.toml:42: rule \"broken\": unknown auto_class \"robot\" (one of any, none, "
-     "auto_submitted, precedence, list_id, auto_response_suppress, null_return_path, "
-     "delivery_report)"},
+     "delivery_report, auto_reply, read_receipt, feedback_report, bulk, auto_generated)"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Rules, CompileErrorTest, testing::ValuesIn(kErrorCases),

@@ -128,36 +128,6 @@ TEST(Parse, UuencodedBody) {
   EXPECT_EQ(m.text.find("begin 644"), std::string::npos);
 }
 
-struct AutoCase {
-  const char* name;
-  std::string header;
-  AutoKind want;
-};
-
-class AutoClass : public ::testing::TestWithParam<AutoCase> {};
-
-TEST_P(AutoClass, Classifies) {
-  Message m = parse_message(head(GetParam().header) + "Content-Type: text/plain\r\n\r\nx\r\n");
-  EXPECT_EQ(m.auto_kind, GetParam().want) << auto_kind_name(m.auto_kind);
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Cases, AutoClass,
-    ::testing::Values(
-        AutoCase{"person", "", AutoKind::none},
-        AutoCase{"auto_submitted_no", "Auto-Submitted: no\r\n", AutoKind::none},
-        AutoCase{"auto_replied", "Auto-Submitted: auto-replied\r\n", AutoKind::auto_submitted},
-        AutoCase{"auto_generated_params", "Auto-Submitted: auto-generated; x=y\r\n",
-                 AutoKind::auto_submitted},
-        AutoCase{"precedence_bulk", "Precedence: bulk\r\n", AutoKind::precedence},
-        AutoCase{"precedence_junk", "Precedence: junk\r\n", AutoKind::precedence},
-        AutoCase{"precedence_list", "Precedence: list\r\n", AutoKind::precedence},
-        AutoCase{"list_id", "List-Id: <news.example.com>\r\n", AutoKind::list_id},
-        AutoCase{"suppress", "X-Auto-Response-Suppress: All\r\n", AutoKind::auto_response_suppress},
-        AutoCase{"null_return_path", "Return-Path: <>\r\n", AutoKind::null_return_path},
-        AutoCase{"normal_return_path", "Return-Path: <karen@example.com>\r\n", AutoKind::none}),
-    [](const auto& info) { return std::string(info.param.name); });
-
 TEST(Parse, ThreadKeys) {
   Message m = parse_message(
       "From: karen@example.com\r\nTo: \"Support\" <support+abc123def@example.com>\r\n"

@@ -160,7 +160,8 @@ void expect_same_headers(const parser::Message& p, const OutgoingMail& m) {
   } else {
     ASSERT_NE(p.header("Auto-Submitted"), nullptr);
     EXPECT_EQ(*p.header("Auto-Submitted"), m.auto_submitted);
-    EXPECT_EQ(p.auto_kind, parser::AutoKind::auto_submitted);
+    EXPECT_EQ(p.auto_kind, m.auto_submitted == "auto-replied" ? parser::AutoKind::auto_reply
+                                                              : parser::AutoKind::auto_generated);
   }
   parser::CharsetConverter conv;
   for (const auto& [name, value] : m.extra_headers) {
