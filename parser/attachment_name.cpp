@@ -96,8 +96,7 @@ DisplayName made_up(std::string_view stem, std::string_view ext) {
 // lands before the extension.
 DisplayName made_up_file_name(std::string_view name) {
   const std::size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size())
-    return made_up(name, {});
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return made_up(name, {});
   return made_up(name.substr(0, dot), name.substr(dot + 1));
 }
 
@@ -125,7 +124,8 @@ int hex_value(char c) {
 // (a bare host, "cid:" and "mid:" references, a path ending in '/').
 std::string location_segment(std::string_view location) {
   std::string_view v = trim(location);
-  if (v.size() >= 2 && ((v.front() == '"' && v.back() == '"') || (v.front() == '<' && v.back() == '>')))
+  if (v.size() >= 2 &&
+      ((v.front() == '"' && v.back() == '"') || (v.front() == '<' && v.back() == '>')))
     v = trim(v.substr(1, v.size() - 2));
   v = v.substr(0, v.find_first_of("?#"));
   if (istarts_with(v, "cid:") || istarts_with(v, "mid:")) return {};
@@ -136,7 +136,6 @@ std::string location_segment(std::string_view location) {
   }
   const std::size_t sep = v.find_last_of("/\\");
   if (sep != std::string_view::npos) v = v.substr(sep + 1);
-  if (v.empty() || v == "." || v == "..") return {};
   std::string decoded;
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (v[i] == '%' && i + 2 < v.size() && hex_value(v[i + 1]) >= 0 && hex_value(v[i + 2]) >= 0) {
@@ -146,7 +145,8 @@ std::string location_segment(std::string_view location) {
       decoded.push_back(v[i]);
     }
   }
-  if (!is_valid_utf8(decoded)) return std::string(v);
+  if (!is_valid_utf8(decoded)) decoded = v;
+  if (decoded == "." || decoded == "..") return {};
   return decoded;
 }
 
@@ -159,7 +159,8 @@ DisplayName display_name(const PartNameSources& part) {
 
   const std::string_view description = usable_description(part.description);
   if (part.content_type == "message/rfc822" || part.content_type == "message/global") {
-    if (std::string stem = clean_stem(part.carried_subject); !stem.empty()) return {stem, "eml", true};
+    if (std::string stem = clean_stem(part.carried_subject); !stem.empty())
+      return {stem, "eml", true};
     if (!description.empty()) return made_up(description, "eml");
     return made_up("forwarded message", "eml");
   }
@@ -170,23 +171,26 @@ DisplayName display_name(const PartNameSources& part) {
   }
 
   const std::size_t at = part.content_id.find('@');
-  const std::string_view cid_local =
-      at == std::string::npos ? std::string_view{} : std::string_view(part.content_id).substr(0, at);
+  const std::string_view cid_local = at == std::string::npos
+                                         ? std::string_view{}
+                                         : std::string_view(part.content_id).substr(0, at);
   if (const std::size_t dot = cid_local.rfind('.'); dot != std::string_view::npos && dot > 0) {
     const std::string_view ext = cid_local.substr(dot + 1);
     bool file_like = ext.size() >= 2 && ext.size() <= 6;
     for (char c : ext) file_like = file_like && is_alnum(c);
-    if (file_like) return made_up(cid_local.substr(0, dot), ext);
+    if (DisplayName name = made_up(cid_local.substr(0, dot), ext); file_like && !name.stem.empty())
+      return name;
   }
 
   for (const TypeName& t : kTypeNames) {
     if (part.content_type != t.type) continue;
     if (description.empty()) return made_up(t.stem, t.ext);
     // Outlook describes an image by its file name ("image001.jpg"): no second extension.
-    std::string ext_with_dot = "." + std::string(t.ext);
-    if (iends_with(description, ext_with_dot))
-      return made_up(description.substr(0, description.size() - ext_with_dot.size()), t.ext);
-    return made_up(description, t.ext);
+    const std::string ext_with_dot = "." + std::string(t.ext);
+    std::string_view stem = description;
+    if (iends_with(stem, ext_with_dot)) stem.remove_suffix(ext_with_dot.size());
+    if (DisplayName name = made_up(stem, t.ext); !name.stem.empty()) return name;
+    return made_up(t.stem, t.ext);
   }
 
   if (DisplayName name = made_up(cid_local, {}); !name.stem.empty()) return name;

@@ -1,10 +1,19 @@
 // ticketd parser: the names people see for attachments. The sender's file name
 // when there is one; else a name made from what the part says about itself
 // (the carried mail's Subject, Content-Location, Content-ID, Content-Description,
-// its type), in the order Zammad's e-mail parser uses (so a mail reads the same
-// in both help desks). Pure. Called by parse.cpp. Names are display-only: they
+// its type), much as Zammad's e-mail parser does (so a mail reads the same in
+// both help desks). Pure. Called by parse.cpp. Names are display-only: they
 // never become a file-system path (attachments are stored by id), so given names
 // are kept as written and only made-up ones are cleaned.
+//
+// A carried message (message/rfc822: a forward, a bounce's returned mail, a
+// spam report's original) is one attachment, "<its Subject>.eml", and its own
+// attachments stay inside it, as in Zammad (none of the ten carried messages in
+// nine mails of its corpus has its inner parts listed). Listing them beside the .eml
+// would store their bytes twice, send them twice when an agent's answer or a
+// customer's reply is relayed with its attachments, and put a bounced mail's
+// files (ours) or a spam payload on the ticket as if the sender had attached
+// them. Whoever wants the inner files parses the .eml (it is a whole mail).
 #pragma once
 
 #include <string>
@@ -27,8 +36,8 @@ struct PartNameSources {
 // A display name. A made-up one keeps stem and extension apart so that a
 // counter can go between them ("document" "1" ".html").
 struct DisplayName {
-  std::string stem;   // the whole name when ext is empty
-  std::string ext;    // without the dot
+  std::string stem;  // the whole name when ext is empty
+  std::string ext;   // without the dot
   bool made_up = false;
 
   // Returns stem, or stem + "." + ext.

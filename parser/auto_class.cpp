@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "parser/auto_phrases.h"
 #include "parser/header_text.h"
 #include "parser/mime.h"
 
@@ -12,7 +13,9 @@ namespace ticketd::parser {
 
 namespace {
 
-enum class Strength { weak, strong };
+// strong: decides alone; weak: counts when a weak clue of another kind agrees;
+// hint: never makes a mail automatic, only says which kind an automatic mail is.
+enum class Strength { hint, weak, strong };
 
 struct Clue {
   EvidenceKind kind;
@@ -89,13 +92,29 @@ bool falsy(std::string_view v) {
   return iequals(v, "no") || iequals(v, "false") || iequals(v, "0") || iequals(v, "off");
 }
 
+// Notification systems mark every mail they send with a header of their own
+// (Jira, ServiceNow, GitHub, GitLab, Jenkins, cron). Their mails also carry
+// List-Id and thread by In-Reply-To, yet they are notifications, not list
+// mail and not answers. Returns that header's name, or "".
+std::string_view notifier_header(const Message& msg) {
+  for (std::string_view h :
+       {"X-JIRA-FingerPrint", "X-ServiceNow-Generated", "X-GitHub-Reason",
+        "X-GitLab-NotificationReason", "X-GitLab-Project", "X-Jenkins-Job", "X-Cron-Env"})
+    if (msg.header(h)) return h;
+  return {};
+}
+
 void header_clues(const Message& msg, std::vector<Clue>& out) {
+  const std::string_view notifier = notifier_header(msg);
+  const AutoKind list_kind = notifier.empty() ? AutoKind::bulk : AutoKind::none;
   auto strong = [&](AutoKind k, std::string detail) {
     out.push_back({EvidenceKind::header, Strength::strong, k, one_line(detail)});
   };
   if (const std::string* v = msg.header("Auto-Submitted")) {
+    // "auto-replied (vacation)", "auto-replied; owner-email=x" (Sieve, Zimbra):
+    // the keyword before any comment or parameter.
     std::string value = to_lower(trim(*v));
-    value = std::string(trim(value.substr(0, value.find(';'))));
+    value = std::string(trim(value.substr(0, value.find_first_of(";( \t"))));
     if (value != "no" && !value.empty())
       strong(value == "auto-replied" ? AutoKind::auto_reply : AutoKind::auto_generated,
              "Auto-Submitted: " + value);
@@ -115,9 +134,11 @@ void header_clues(const Message& msg, std::vector<Clue>& out) {
   if (const std::string* v = msg.header("Precedence")) {
     const std::string p = to_lower(trim(*v));
     // Notification systems (ServiceNow, Jira) send Precedence: bulk beside
-    // Auto-Submitted: auto-generated; only list mail has it alone.
-    if (p == "list" || (p == "bulk" && !msg.header("Auto-Submitted")))
-      strong(AutoKind::bulk, "Precedence: " + p);
+    // Auto-Submitted: auto-generated, Mailman beside X-List-Administrivia; only
+    // list mail has it alone.
+    const bool notice = msg.header("Auto-Submitted") || msg.header("X-List-Administrivia");
+    if (p == "list" || (p == "bulk" && !notice))
+      strong(list_kind, "Precedence: " + p);
     else if (p == "bulk")
       strong(AutoKind::none, "Precedence: bulk");
     else if (p == "junk")  // vacation(1) and mail robots: automatic, kind unknown
@@ -125,8 +146,15 @@ void header_clues(const Message& msg, std::vector<Clue>& out) {
     else if (p == "auto_reply" || p == "auto-reply" || p == "autoreply")
       strong(AutoKind::auto_reply, "Precedence: " + p);
   }
-  if (msg.header("List-Id")) strong(AutoKind::bulk, "List-Id");
-  if (msg.header("List-Unsubscribe")) strong(AutoKind::bulk, "List-Unsubscribe");
+  if (!notifier.empty()) strong(AutoKind::auto_generated, std::string(notifier));
+  // X-ARF abuse reports (the German ISPs' format beside ARF).
+  if (const std::string* v = msg.header("X-ARF"); v && !falsy(*v))
+    strong(AutoKind::feedback_report, "X-ARF: " + std::string(trim(*v)));
+  // Mailman's notices about a post (held for moderation, rejected).
+  if (const std::string* v = msg.header("X-List-Administrivia"); v && !falsy(*v))
+    strong(AutoKind::auto_generated, "X-List-Administrivia: " + std::string(trim(*v)));
+  if (msg.header("List-Id")) strong(list_kind, "List-Id");
+  if (msg.header("List-Unsubscribe")) strong(list_kind, "List-Unsubscribe");
   // Exchange and Outlook set it on what they generate (OOF, receipts), and help
   // desks and CRMs on their notifications, so that nobody answers them.
   if (const std::string* v = msg.header("X-Auto-Response-Suppress"))
@@ -196,6 +224,13 @@ void sender_clues(const Message& msg, std::vector<Clue>& out) {
       add(Strength::strong, AutoKind::none, "Return-Path: <>");
     } else if (local == "mailer-daemon" || local == "postmaster" || local == "mailer_daemon") {
       add(Strength::strong, AutoKind::delivery_report, "Return-Path: <" + rp + ">");
+    } else if (const std::string base = local.substr(0, local.find('+'));
+               base.starts_with("owner-") || base.ends_with("-owner")) {
+      // LISTSERV and majordomo send posts with the list owner as envelope
+      // sender (owner-LIST), some without any List-* header.
+      add(Strength::strong, AutoKind::bulk, "Return-Path: <" + rp + ">");
+    } else if (is_no_reply(local)) {
+      add(Strength::strong, AutoKind::auto_generated, "Return-Path: <" + rp + ">");
     }
   }
   const std::string from = to_lower(trim(msg.from.address));
@@ -207,9 +242,11 @@ void sender_clues(const Message& msg, std::vector<Clue>& out) {
       std::find(kDaemonNames.begin(), kDaemonNames.end(), name) != kDaemonNames.end() ||
       name == "postmaster";
   if (!from.empty()) {
-    if (std::find(kDaemonLocals.begin(), kDaemonLocals.end(), local) != kDaemonLocals.end() ||
-        local.ends_with("-bounces")) {
+    if (std::find(kDaemonLocals.begin(), kDaemonLocals.end(), local) != kDaemonLocals.end()) {
       add(Strength::strong, AutoKind::delivery_report, "From: " + from);
+    } else if (local.ends_with("-bounces")) {
+      // Mailman's robot address: its notices (held, rejected, bounce summaries).
+      add(Strength::strong, AutoKind::auto_generated, "From: " + from);
     } else if (local == "system administrator") {
       // Exchange 2003 signs its NDRs From: <"System Administrator"@host>.
       add(Strength::strong, AutoKind::delivery_report, "From: " + from);
@@ -238,36 +275,6 @@ void sender_clues(const Message& msg, std::vector<Clue>& out) {
 }
 
 // ---- structure -----------------------------------------------------------
-
-// Sentences mail systems open their plain-text bounces with (qmail, Exim,
-// Sendmail, Postfix, Exchange, Lotus Notes, Gmail, GroupWise, Courier, ...).
-// A person pasting one into a mail is possible, so it is weak evidence.
-constexpr std::array<std::string_view, 24> kBounceText{
-    "this is the qmail-send program",
-    "this is the mail system at host",
-    "this message was created automatically by mail delivery software",
-    "the original message was received at",
-    "the following addresses had permanent fatal errors",
-    "delivery has failed to these recipients or groups",
-    "your message did not reach some or all of the intended recipients",
-    "diagnostic information for administrators",
-    "delivery to the following recipient failed",
-    "delivery to the following recipients failed",
-    "i'm sorry to have to inform you that your message could not",
-    "a message that you sent could not be delivered",
-    "this is an automatically generated delivery status notification",
-    "your message could not be delivered",
-    "could not be delivered to one or more recipients",
-    "message could not be delivered to the following recipients",
-    "unable to deliver your message",
-    "the following recipient(s) could not be reached",
-    "your message was not delivered",
-    "delivery to the following recipients has been delayed",
-    "this is a delivery status notification",
-    "ihre nachricht konnte nicht",
-    "n'a pas pu être remis",
-    "konnte nicht zugestellt werden",
-};
 
 void structure_clues(const Message& msg, std::vector<Clue>& out) {
   auto strong = [&](AutoKind k, const std::string& detail) {
@@ -299,12 +306,23 @@ void structure_clues(const Message& msg, std::vector<Clue>& out) {
       squeezed.push_back(c);
     }
   }
-  for (std::string_view marker : kBounceText)
-    if (contains_ci(squeezed, marker)) {
-      out.push_back({EvidenceKind::structure, Strength::weak, AutoKind::delivery_report,
-                     "text: \"" + std::string(marker) + "\""});
-      return;
-    }
+  if (auto hit = phrases::text_hit(squeezed)) {
+    out.push_back({EvidenceKind::structure, Strength::weak, hit->kind,
+                   "text: \"" + std::string(hit->phrase) + "\""});
+  } else if (auto absence = phrases::absence_template(msg.subject, squeezed)) {
+    // Outlook's "reply with template" rules: no header, only these two agree.
+    out.push_back({EvidenceKind::subject, Strength::weak, AutoKind::auto_reply,
+                   one_line(trim(msg.subject), 60)});
+    out.push_back({EvidenceKind::structure, Strength::weak, AutoKind::auto_reply,
+                   "text: \"" + std::string(*absence) + "\""});
+  }
+  // A mail that answers another (help desks' acknowledgements): no evidence of
+  // automatic mail, but an automatic one that does this is an auto-reply.
+  if (!msg.keys.in_reply_to.empty() && notifier_header(msg).empty())
+    out.push_back({EvidenceKind::structure, Strength::hint, AutoKind::auto_reply, "In-Reply-To"});
+  if (auto ack = phrases::acknowledgement_text(squeezed))
+    out.push_back({EvidenceKind::structure, Strength::hint, AutoKind::auto_reply,
+                   "text: \"" + std::string(*ack) + "\""});
   if (headers_only)
     out.push_back({EvidenceKind::structure, Strength::weak, AutoKind::delivery_report,
                    "text/rfc822-headers part"});
@@ -312,188 +330,22 @@ void structure_clues(const Message& msg, std::vector<Clue>& out) {
 
 // ---- subject -------------------------------------------------------------
 
-struct SubjectPattern {
-  std::string_view text;
-  AutoKind kind;
-};
-
-// Subjects only mail systems write, matched at the start of the decoded
-// subject (case-insensitive for ASCII): the prefix forms are followed by the
-// original subject ("Undeliverable: Your order"), so a person's "Re:
-// Undeliverable invoice" never matches.
-constexpr SubjectPattern kStrongSubjects[] = {
-    // Exchange / Outlook non-delivery reports, in the languages Exchange writes.
-    {"undeliverable:", AutoKind::delivery_report},
-    {"undeliverable mail:", AutoKind::delivery_report},
-    {"unzustellbar:", AutoKind::delivery_report},
-    {"nicht zustellbar:", AutoKind::delivery_report},
-    {"non remis :", AutoKind::delivery_report},
-    {"non remis:", AutoKind::delivery_report},
-    {"no se puede entregar:", AutoKind::delivery_report},
-    {"no entregado:", AutoKind::delivery_report},
-    {"non recapitabile:", AutoKind::delivery_report},
-    {"onbestelbaar:", AutoKind::delivery_report},
-    {"não é possível entregar:", AutoKind::delivery_report},
-    {"não entregue:", AutoKind::delivery_report},
-    {"kan ikke leveres:", AutoKind::delivery_report},
-    {"kunde inte levereras:", AutoKind::delivery_report},
-    {"ei voitu toimittaa:", AutoKind::delivery_report},
-    {"nelze doručit:", AutoKind::delivery_report},
-    {"nie można dostarczyć:", AutoKind::delivery_report},
-    {"kézbesíthetetlen:", AutoKind::delivery_report},
-    {"не доставлено:", AutoKind::delivery_report},
-    {"недоставленное сообщение", AutoKind::delivery_report},
-    {"配信不能:", AutoKind::delivery_report},
-    {"無法傳遞:", AutoKind::delivery_report},
-    {"无法投递:", AutoKind::delivery_report},
-    {"系统退信", AutoKind::delivery_report},
-    {"배달되지 않음:", AutoKind::delivery_report},
-    // MTAs' own wording.
-    {"undelivered mail returned to sender", AutoKind::delivery_report},       // Postfix
-    {"delayed mail (still being retried)", AutoKind::delivery_report},        // Postfix
-    {"failure notice", AutoKind::delivery_report},                            // qmail
-    {"returned mail:", AutoKind::delivery_report},                            // Sendmail
-    {"warning: could not send message for past", AutoKind::delivery_report},  // Sendmail
-    {"mail delivery failed", AutoKind::delivery_report},                      // Exim
-    {"warning: message ", AutoKind::delivery_report},             // Exim delay ("... delayed")
-    {"delivery status notification", AutoKind::delivery_report},  // Gmail, Exchange, Courier
-    {"delivery notification: delivery has", AutoKind::delivery_report},  // Domino
-    {"delivery failure:", AutoKind::delivery_report},                    // Domino, GroupWise
-    {"delivery failure notification", AutoKind::delivery_report},
-    {"delivery report:", AutoKind::delivery_report},
-    {"mail system error - returned mail", AutoKind::delivery_report},  // Oracle Messaging Server
-    {"message delivery failure", AutoKind::delivery_report},
-    {"nondeliverable mail", AutoKind::delivery_report},
-    {"undeliverable message", AutoKind::delivery_report},
-    {"undelivered mail:", AutoKind::delivery_report},
-    {"mail could not be delivered", AutoKind::delivery_report},
-    {"message could not be delivered", AutoKind::delivery_report},
-    {"delivery delayed:", AutoKind::delivery_report},
-    {"message delivery delayed", AutoKind::delivery_report},
-    {"delivery has failed", AutoKind::delivery_report},
-    {"returned mail - ", AutoKind::delivery_report},
-    {"mail delivery failure", AutoKind::delivery_report},
-    {"delivery unsuccessful", AutoKind::delivery_report},
-    {"notification d'état de remise", AutoKind::delivery_report},  // Exchange, French
-    {"benachrichtung zum", AutoKind::delivery_report},             // Exchange, German (sic)
-    {"benachrichtigung zum übermittlungsstatus", AutoKind::delivery_report},
-    {"mail returned to sender", AutoKind::delivery_report},
-    // Out-of-office and autoresponders (Exchange, Outlook, Gmail, Zimbra, Domino).
-    {"automatic reply:", AutoKind::auto_reply},
-    {"autoreply:", AutoKind::auto_reply},
-    {"auto-reply:", AutoKind::auto_reply},
-    {"auto reply:", AutoKind::auto_reply},
-    {"auto response:", AutoKind::auto_reply},
-    {"auto-response:", AutoKind::auto_reply},
-    {"autoresponse:", AutoKind::auto_reply},
-    {"automated response:", AutoKind::auto_reply},
-    {"out of office autoreply:", AutoKind::auto_reply},
-    {"out of office reply:", AutoKind::auto_reply},
-    {"out of the office reply", AutoKind::auto_reply},
-    {"automatische antwort", AutoKind::auto_reply},
-    {"abwesenheitsnotiz", AutoKind::auto_reply},
-    {"réponse automatique", AutoKind::auto_reply},
-    {"respuesta automática", AutoKind::auto_reply},
-    {"risposta automatica", AutoKind::auto_reply},
-    {"automatisch antwoord", AutoKind::auto_reply},
-    {"resposta automática", AutoKind::auto_reply},
-    {"autosvar:", AutoKind::auto_reply},
-    {"automatisk svar:", AutoKind::auto_reply},
-    {"automaattinen vastaus", AutoKind::auto_reply},
-    {"automatická odpověď", AutoKind::auto_reply},
-    {"automatyczna odpowiedź", AutoKind::auto_reply},
-    {"automatikus válasz", AutoKind::auto_reply},
-    {"автоматический ответ", AutoKind::auto_reply},
-    {"αυτόματη απάντηση", AutoKind::auto_reply},
-    {"otomatik yanıt", AutoKind::auto_reply},
-    {"otomatik cevap", AutoKind::auto_reply},
-    {"răspuns automat", AutoKind::auto_reply},
-    {"automatski odgovor", AutoKind::auto_reply},
-    {"自動応答", AutoKind::auto_reply},
-    {"自動返信", AutoKind::auto_reply},
-    {"自动回复", AutoKind::auto_reply},
-    {"自動回覆", AutoKind::auto_reply},
-    {"자동 회신", AutoKind::auto_reply},
-    {"자동 응답", AutoKind::auto_reply},
-    // Read receipts written as text by clients that do not send MDNs.
-    {"read receipt:", AutoKind::read_receipt},
-    {"return receipt:", AutoKind::read_receipt},
-    {"disposition notification", AutoKind::read_receipt},
-};
-
-// Words a mail system's subject holds, but a person's may too ("Out of office
-// next week", "Delivery failure of our pallets"): weak, anywhere in the subject.
-constexpr SubjectPattern kWeakSubjects[] = {
-    {"undeliverable", AutoKind::delivery_report},
-    {"undelivered", AutoKind::delivery_report},
-    {"not delivered", AutoKind::delivery_report},
-    {"delivery failure", AutoKind::delivery_report},
-    {"delivery failed", AutoKind::delivery_report},
-    {"delivery status", AutoKind::delivery_report},
-    {"delivery problem", AutoKind::delivery_report},
-    {"delivery delayed", AutoKind::delivery_report},
-    {"returned mail", AutoKind::delivery_report},
-    {"returned to sender", AutoKind::delivery_report},
-    {"could not be delivered", AutoKind::delivery_report},
-    {"non remis", AutoKind::delivery_report},
-    {"non distribuable", AutoKind::delivery_report},
-    {"unzustellbar", AutoKind::delivery_report},
-    {"nicht zugestellt", AutoKind::delivery_report},
-    {"out of office", AutoKind::auto_reply},
-    {"out of the office", AutoKind::auto_reply},
-    {"on vacation", AutoKind::auto_reply},
-    {"vacation reply", AutoKind::auto_reply},
-    {"away from the office", AutoKind::auto_reply},
-    {"abwesenheit", AutoKind::auto_reply},
-    {"abwesend", AutoKind::auto_reply},
-    {"absence", AutoKind::auto_reply},
-    {"auto reply", AutoKind::auto_reply},
-    {"autoreply", AutoKind::auto_reply},
-    {"auto-reply", AutoKind::auto_reply},
-    {"automatic reply", AutoKind::auto_reply},
-    {"read:", AutoKind::read_receipt},
-    {"gelesen:", AutoKind::read_receipt},
-    {"lu :", AutoKind::read_receipt},
-    {"leído:", AutoKind::read_receipt},
-    {"not read:", AutoKind::read_receipt},
-    {"read receipt", AutoKind::read_receipt},
-    {"return receipt", AutoKind::read_receipt},
-};
-
-// "Re:", "Fwd:", "AW:", "WG:", "TR:", "RV:", "SV:", "VS:", "Antw:", ... at the
-// start: a person answering or forwarding; mail systems never write these
-// before their own wording.
-bool person_prefix(std::string_view s) {
-  const std::size_t colon = s.find(':');
-  if (colon == std::string_view::npos || colon > 6) return false;
-  std::string p = to_lower(trim(s.substr(0, colon)));
-  static constexpr std::array<std::string_view, 15> kPrefixes{"re",  "fw",  "fwd", "aw",  "wg",
-                                                              "tr",  "rv",  "sv",  "vs",  "antw",
-                                                              "ref", "odp", "rif", "enc", "res"};
-  return std::find(kPrefixes.begin(), kPrefixes.end(), p) != kPrefixes.end();
-}
-
 void subject_clues(const Message& msg, std::vector<Clue>& out) {
-  std::string_view s = trim(msg.subject);
-  if (s.empty() || person_prefix(s)) return;
-  const std::string lower = to_lower(s);
-  for (const SubjectPattern& p : kStrongSubjects)
-    if (lower.starts_with(p.text)) {
-      out.push_back({EvidenceKind::subject, Strength::strong, p.kind, one_line(s, 60)});
-      return;
-    }
-  // "<Name> is out of the office." (Lotus Notes / Domino).
-  for (const SubjectPattern& p : kWeakSubjects)
-    if (contains_ci(lower, p.text)) {
-      out.push_back({EvidenceKind::subject, Strength::weak, p.kind, one_line(s, 60)});
-      return;
-    }
+  for (const Clue& c : out)
+    if (c.kind == EvidenceKind::subject) return;  // the absence template named it already
+  const auto hit = phrases::subject_hit(msg.subject);
+  if (!hit) return;
+  const Strength s = hit->weight == phrases::Weight::strong ? Strength::strong
+                     : hit->weight == phrases::Weight::weak ? Strength::weak
+                                                            : Strength::hint;
+  out.push_back({EvidenceKind::subject, s, hit->kind, one_line(trim(msg.subject), 60)});
 }
 
 // ---- bounced mail ----------------------------------------------------------
 
 // qmail, Exim and some Exchange reports quote the original's header lines as
-// text; its "Message-ID:" line names the bounced mail.
+// text; its "Message-ID:" line names the bounced mail. Mimecast writes
+// "Original message id: <...>", Amazon SES's JSON "messageId": "<...>".
 std::vector<std::string> quoted_message_ids(std::string_view text) {
   std::vector<std::string> ids;
   std::size_t pos = 0;
@@ -501,10 +353,28 @@ std::vector<std::string> quoted_message_ids(std::string_view text) {
     std::size_t eol = text.find('\n', pos);
     if (eol == std::string_view::npos) eol = text.size();
     std::string_view line = trim(text.substr(pos, eol - pos));
-    while (line.starts_with('>')) line = trim(line.substr(1));
-    if (starts_with_ci(line, "message-id:"))
-      for (auto& id : parse_message_ids(line.substr(11), 1)) ids.push_back(std::move(id));
     pos = eol + 1;
+    while (line.starts_with('>')) line = trim(line.substr(1));
+    bool found = false;
+    for (std::string_view key : {"message-id:", "original message id:", "original-message-id:"})
+      if (starts_with_ci(line, key)) {
+        for (auto& id : parse_message_ids(line.substr(key.size()), 1)) ids.push_back(std::move(id));
+        found = true;
+        break;
+      }
+    if (found) continue;
+    // JSON: "messageId": "<local@domain>" (quotes escaped or not); SES's own
+    // ids without angle brackets are skipped.
+    const std::string lower = to_lower(line);
+    for (std::size_t k = lower.find("messageid"); k != std::string::npos && ids.size() < 4;
+         k = lower.find("messageid", k + 9)) {
+      const std::size_t open = line.find('<', k);
+      if (open == std::string_view::npos || open - k > 16) continue;
+      const std::size_t close = line.find('>', open);
+      if (close == std::string_view::npos || close - open > 250) continue;
+      for (auto& id : parse_message_ids(line.substr(open, close - open + 1), 1))
+        ids.push_back(std::move(id));
+    }
   }
   return ids;
 }
@@ -524,23 +394,35 @@ void classify_automatic(Message& msg) {
 
   bool strong = false;
   std::array<bool, 4> weak_kinds{};
+  bool sender_clue = false;
   for (const Clue& c : clues) {
-    if (c.strength == Strength::strong)
-      strong = true;
-    else
-      weak_kinds[static_cast<std::size_t>(c.kind)] = true;
+    if (c.strength == Strength::strong) strong = true;
+    if (c.strength == Strength::weak) weak_kinds[static_cast<std::size_t>(c.kind)] = true;
+    if (c.kind == EvidenceKind::sender && c.strength != Strength::hint) sender_clue = true;
   }
   const bool automatic = strong || std::count(weak_kinds.begin(), weak_kinds.end(), true) >= 2;
   if (!automatic) return;
 
-  // The class: the most specific suggestion among the strong clues, else among
-  // the weak ones (a null Return-Path with "Undeliverable" in the subject is a
-  // bounce), else machine mail of no particular kind.
+  // The class: the most specific suggestion among the strong clues. When they
+  // only say "machine mail" (Auto-Submitted: auto-generated, a no-reply
+  // sender, a null Return-Path), the weak clues and hints may say more: a help
+  // desk's acknowledgement (In-Reply-To, "We have received your request") is
+  // an auto-reply. A bounce or complaint needs more than a subject for that
+  // (its text, or a mail-system sender): a notification that only mentions a
+  // "delivery failure" must not be taken for a bounce.
   AutoKind best = AutoKind::none;
-  for (Strength tier : {Strength::strong, Strength::weak}) {
-    for (const Clue& c : clues)
-      if (c.strength == tier && specificity(c.suggests) > specificity(best)) best = c.suggests;
-    if (best != AutoKind::none) break;
+  for (const Clue& c : clues)
+    if (c.strength == Strength::strong && specificity(c.suggests) > specificity(best))
+      best = c.suggests;
+  if (best == AutoKind::none || best == AutoKind::auto_generated) {
+    for (const Clue& c : clues) {
+      if (c.strength == Strength::strong || specificity(c.suggests) <= specificity(best)) continue;
+      const bool report =
+          c.suggests == AutoKind::delivery_report || c.suggests == AutoKind::feedback_report;
+      if (report && c.kind == EvidenceKind::subject && !sender_clue) continue;
+      if (report && c.strength == Strength::hint) continue;
+      best = c.suggests;
+    }
   }
   // A report's structure names its kind outright: an MDN sent by a postmaster
   // address is still a read receipt.
@@ -552,19 +434,27 @@ void classify_automatic(Message& msg) {
     }
   msg.auto_kind = best == AutoKind::none ? AutoKind::auto_generated : best;
 
-  std::stable_sort(clues.begin(), clues.end(), [](const Clue& a, const Clue& b) {
-    return a.strength == Strength::strong && b.strength == Strength::weak;
-  });
+  std::stable_sort(clues.begin(), clues.end(),
+                   [](const Clue& a, const Clue& b) { return a.strength > b.strength; });
   for (Clue& c : clues) {
     if (msg.auto_evidence.size() >= 8) break;
+    if (c.strength == Strength::hint && c.suggests != msg.auto_kind) continue;  // said nothing
     msg.auto_evidence.push_back({c.kind, std::move(c.detail)});
   }
 
   if (msg.auto_kind == AutoKind::delivery_report || msg.auto_kind == AutoKind::read_receipt ||
       msg.auto_kind == AutoKind::feedback_report) {
     msg.bounced_message_ids = msg.carried_message_ids;
-    if (msg.bounced_message_ids.empty() && msg.auto_kind == AutoKind::delivery_report)
+    if (msg.bounced_message_ids.empty() && msg.auto_kind != AutoKind::read_receipt)
       msg.bounced_message_ids = quoted_message_ids(msg.text);
+    // Exim's delay warnings and Gmail's DSNs say which mail they are about in
+    // In-Reply-To / References, as does a read receipt written as a reply.
+    if (msg.bounced_message_ids.empty()) {
+      if (!msg.keys.in_reply_to.empty()) msg.bounced_message_ids.push_back(msg.keys.in_reply_to);
+      for (const auto& r : msg.keys.references)
+        if (r != msg.keys.in_reply_to && msg.bounced_message_ids.size() < 4)
+          msg.bounced_message_ids.push_back(r);
+    }
   }
 }
 

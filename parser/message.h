@@ -72,7 +72,7 @@ struct Address {
 };
 
 struct Attachment {
-  std::string filename;      // decoded, UTF-8; may be empty
+  std::string filename;      // decoded, UTF-8; made up if the part has none (attachment_name.h)
   std::string content_type;  // lower-case type/subtype
   std::string content_id;    // without angle brackets, may be empty
   bool inline_part = false;  // Content-Disposition: inline (or cid-referenced)

@@ -42,7 +42,7 @@ struct PartInfo {
   std::string charset;
   std::string encoding;     // lower-case Content-Transfer-Encoding
   std::string disposition;  // lower-case, may be empty
-  std::string filename;  // given: Content-Disposition filename, else Content-Type name=
+  std::string filename;     // given: Content-Disposition filename, else Content-Type name=
   std::string content_id;
   std::string location;     // Content-Location, unfolded (names a nameless part)
   std::string description;  // Content-Description, unfolded, not decoded yet

@@ -5,7 +5,9 @@ Three small configs a new user would write, none with a [[rule]]:
 
   A. one team, one agent: check-config is silent; the team is the default, so
      the customer's mail becomes a ticket of that team, assigned to the agent,
-     whose INBOX gets the alert;
+     whose INBOX gets the alert; then the whole desk works with that config
+     (answer with #priority high relayed, customer reply threaded, a stranger
+     quoting the tag kept out, #resolve, closure notice, mail moved);
   B. two teams, no default_team: check-config warns (exit 0, one line naming
      the file); the ticket alerts every agent who is not away (both present
      agents get the alert, the away one does not), and the event log says so;
@@ -102,6 +104,56 @@ def events(desk, number, kind):
         "WHERE t.number = ? AND e.kind = ? ORDER BY e.id", number, kind)]
 
 
+def reply(desk, sender, to_mail, body, tag):
+    """`sender` answers `to_mail` (headers of a mail in their INBOX) at its Reply-To."""
+    mid = f"{tag}-{RUN}@example.test"
+    to = h.addr_of(str(to_mail.get("Reply-To") or to_mail.get("From")))
+    raw = h.make_mail(f"<{sender}>", to, "Re: " + str(to_mail.get("Subject")), body, mid,
+                      irt=(to_mail.get("Message-ID") or "").strip().strip("<>"))
+    stack.smtp_send(sender, to, raw)
+    return mid
+
+
+def work_the_ticket(desk, agent, cust, num, alert):
+    """The rest of the help desk with the minimal config: the agent answers the
+    alert with a command, the customer's reply threads, a stranger quoting the
+    tag gets a ticket of their own, the agent resolves, the customer gets the
+    closure notice, and every mail to support was moved to Processed."""
+    mid = reply(desk, agent, alert, "#priority high\n\nHi, please switch it off. Ann", "a-ans")
+    R.check("a.agent_answer_threaded", h.wait_until(lambda: desk.ticket_of(mid), STEP, 0.1) == num)
+    answer = h.wait_until(lambda: [m for _, _, m in stack.headers(cust)
+                                   if (m.get("X-Ticketd-Ticket") or "").strip() == num
+                                   and "Received" not in str(m.get("Subject"))], STEP, 0.1)
+    R.check("a.answer_relayed_to_customer", answer, stack.headers(cust))
+    t = desk.ctl("show", num) or {}
+    R.check("a.command_priority_high", t.get("priority") == "high", t.get("priority"))
+    if answer:
+        mid = reply(desk, cust, answer[0], "Done, it stopped smoking.", "a-cust")
+        R.check("a.customer_reply_threaded",
+                h.wait_until(lambda: desk.ticket_of(mid), STEP, 0.1) == num)
+    stranger = f"stranger-{RUN}@example.test"
+    stack.adduser(stranger)
+    smid = f"a-stranger-{RUN}@example.test"
+    stack.smtp_send(stranger, desk.support,
+                    h.make_mail(f"<{stranger}>", desk.support, f"Re: [#{num}] Printer on fire",
+                                "#resolve\nI take this over.", smid))
+    other = h.wait_until(lambda: desk.ticket_of(smid), STEP, 0.1)
+    R.check("a.stranger_kept_out", other and other != num, (other, num))
+    mid = reply(desk, agent, alert, "#resolve\n\nFixed.", "a-resolve")
+    h.wait_until(lambda: desk.ticket_of(mid), STEP, 0.1)
+    t = desk.ctl("show", num) or {}
+    R.check("a.resolved_by_the_agent", t.get("state") == "resolved", t.get("state"))
+    closure = h.wait_until(lambda: [m for _, _, m in stack.headers(cust)
+                                    if (m.get("X-Ticketd-Ticket") or "").strip() == num
+                                    and "resolved" in str(m.get("Subject")).lower()], STEP, 0.1)
+    R.check("a.closure_notice_in_customer_inbox", closure, [str(m.get("Subject"))
+                                                           for _, _, m in stack.headers(cust)])
+    R.check("a.support_inbox_emptied_into_processed",
+            h.wait_until(lambda: stack.count(desk.support) == 0, STEP, 0.1)
+            and stack.count(desk.support, "Processed") >= 5,
+            (stack.count(desk.support), stack.count(desk.support, "Processed")))
+
+
 stack = None
 desks = []
 try:
@@ -124,7 +176,7 @@ teams = ["help"]
     R.check("a.check_config_ok", r.returncode == 0, r.stderr)
     R.check("a.check_config_no_warning", "warning" not in r.stderr, r.stderr)
     a.start()
-    _, num = customer_writes(a, "a", "Printer on fire")
+    cust, num = customer_writes(a, "a", "Printer on fire")
     if num:
         got = mail_for(ann, num)
         R.check("a.alert_in_agent_inbox", got, f"nothing for {num} in {ann}'s INBOX; "
@@ -134,6 +186,8 @@ teams = ["help"]
         R.check("a.ticket_assigned_to_the_agent", t.get("assignee") == ann, t)
         ev = events(a, num, "team")
         R.check("a.event_names_the_default", ev and "default team: the only team" in ev[0], ev)
+        if got:
+            work_the_ticket(a, ann, cust, num, got[0])
     a.term()
 
     # ---- B. two teams, no default, no rule

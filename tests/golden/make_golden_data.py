@@ -388,6 +388,57 @@ mail("winmail_tnef", hdr("Outlook rich text", msgid="<tnef-1@example.com>") +
                           "size": len(tnef), "sha256": sha(tnef)}],
      }, crlf=True)
 
+# Attachments without a file name get the name a help desk shows (see
+# parser/attachment_name.h): from Content-Type name=, Content-Location, an
+# Outlook Content-ID, Content-Description or the type; repeats of a made-up
+# name get a counter, a carried mail is named after its Subject.
+gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+png2 = png + b"second"
+png3 = png + b"third"
+mov = b"\x00\x00\x00\x14ftypqt  golden movie"
+order_pdf = pdf_bytes + b"%order 4711\n"
+blob = bytes(range(0, 256, 7))
+returned = ("From: Support <support@example.com>\nTo: nobody@example.org\n"
+            "Message-ID: <ret-1@example.com>\n\nOur reply.\n")
+NAMED_PARTS = [  # (expected name, content type, payload, inline)
+    ("image001.png", "image/png", png, True),
+    ("image.png", "image/png", png2, True),
+    ("image1.png", "image/png", png3, True),
+    ("clip.mov", "video/quicktime", mov, False),
+    ("status red.gif", "image/gif", gif, False),
+    ("Order 4711.pdf", "application/pdf", order_pdf, False),
+    ("file", "application/octet-stream", blob, False),
+    # The line break before a boundary belongs to the boundary.
+    ("forwarded message.eml", "message/rfc822", returned[:-1].replace("\n", "\r\n").encode(),
+     False),
+]
+mail("attachment_names", hdr("Screenshots and more", msgid="<names-1@example.com>") +
+     "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"mx\"\n\n"
+     "--mx\nContent-Type: multipart/related; type=\"text/html\"; boundary=\"rl\"\n\n"
+     "--rl\nContent-Type: text/html; charset=utf-8\n\n"
+     "<p>See <img src=\"cid:image001.png@01DA7C3B.5E2F1A90\"> and"
+     " <img src=\"cid:part7.8@example.com\"><img src=\"cid:part8.9@example.com\"></p>\n"
+     "--rl\nContent-Type: image/png\nContent-ID: <image001.png@01DA7C3B.5E2F1A90>\n"
+     "Content-Transfer-Encoding: base64\n\n" + b64lines(png) + "\n"
+     "--rl\nContent-Type: image/png\nContent-ID: <part7.8@example.com>\n"
+     "Content-Transfer-Encoding: base64\n\n" + b64lines(png2) + "\n"
+     "--rl\nContent-Type: image/png\nContent-ID: <part8.9@example.com>\n"
+     "Content-Transfer-Encoding: base64\n\n" + b64lines(png3) + "\n--rl--\n"
+     "--mx\nContent-Type: video/quicktime; name=\"clip.mov\"\n"
+     "Content-Transfer-Encoding: base64\n\n" + b64lines(mov) + "\n"
+     "--mx\nContent-Type: image/gif\n"
+     "Content-Location: https://intranet.example.com/img/status%20red.gif?v=3\n"
+     "Content-Transfer-Encoding: base64\n\n" + b64lines(gif) + "\n"
+     "--mx\nContent-Type: application/pdf\nContent-Description: Order 4711\n"
+     "Content-Transfer-Encoding: base64\n\n" + b64lines(order_pdf) + "\n"
+     "--mx\nContent-Type: application/octet-stream\n"
+     "Content-Transfer-Encoding: base64\n\n" + b64lines(blob) + "\n"
+     "--mx\nContent-Type: message/rfc822\n\n" + returned + "--mx--\n", {
+         "text_contains": ["See"],
+         "attachments": [{"filename": n, "content_type": t, "size": len(d), "sha256": sha(d),
+                          "inline": i} for n, t, d, i in NAMED_PARTS],
+     }, crlf=True)
+
 # ------------------------------------------------------------- broken ------
 
 mail("broken_missing_boundary", hdr("No boundary", msgid="<nb-1@example.com>") +
@@ -598,6 +649,18 @@ def self_check():
             data = p.get_payload(decode=True)
             if "sha256" in e:
                 assert sha(data) == e["sha256"] and len(data) == e["size"], name
+    # attachment_names: the parts Python finds hold the payloads we expect, in order.
+    m = parse("attachment_names")
+    def leaves_of(part):
+        if part.is_multipart() and part.get_content_type() != "message/rfc822":
+            return [leaf for sub in part.get_payload() for leaf in leaves_of(sub)]
+        return [part]
+    leaves = [p for p in leaves_of(m) if p.get_content_type() != "text/html"]
+    assert len(leaves) == len(NAMED_PARTS), [p.get_content_type() for p in leaves]
+    for p, (_, ctype, data, _) in zip(leaves, NAMED_PARTS):
+        assert p.get_content_type() == ctype, (p.get_content_type(), ctype)
+        if ctype != "message/rfc822":
+            assert p.get_payload(decode=True) == data, ctype
     uu_part = binascii.a2b_uu  # uuencode: decode our own lines back
     dec = b"".join(binascii.a2b_uu(l) for l in uu.splitlines())
     assert dec == uu_payload

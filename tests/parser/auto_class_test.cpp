@@ -109,8 +109,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "From: <\"System Administrator\"@mail.example.net>\r\n", "", K::delivery_report},
         AutoCase{"from_ndr", "From: ndr@example.net\r\n", "", K::delivery_report},
         AutoCase{"from_bounces", "From: bounces@example.net\r\n", "", K::delivery_report},
-        AutoCase{"from_list_bounces", "From: users-bounces@lists.example.org\r\n", "",
-                 K::delivery_report},
+        AutoCase{"from_list_robot", "From: users-bounces@lists.example.org\r\n", "",
+                 K::auto_generated},
         AutoCase{"from_noreply", "From: Shop <noreply@shop.example>\r\n", "", K::auto_generated},
         AutoCase{"from_no_reply", "From: no-reply@shop.example\r\n", "", K::auto_generated},
         AutoCase{"from_do_not_reply", "From: do_not_reply@shop.example\r\n", "", K::auto_generated},
@@ -171,6 +171,62 @@ INSTANTIATE_TEST_SUITE_P(
                  "From: System Administrator <admin@corp.example>\r\n"
                  "Subject: Undeliverable message returned\r\n",
                  "", K::delivery_report},
+        AutoCase{"person_failure_notice_on_printer",
+                 "Subject: failure notice on label printer 2\r\n", "", K::none},
+        AutoCase{"person_asks_about_auto_reply_setup", "Subject: 自动回复设置问题\r\n", "",
+                 K::none},
+        AutoCase{"person_out_of_office_question_with_absence_text",
+                 "Subject: Out of office tomorrow?\r\n",
+                 "I will be out of the office tomorrow, can you fix my laptop today?\r\n", K::none},
+        // ---- Outlook "reply with template" rules: subject and text agree
+        AutoCase{"absence_template", "Subject: Out of Office\r\n",
+                 "I'm out of the office this week with no access to email.\r\n", K::auto_reply},
+        AutoCase{"absence_template_until", "Subject: Afwezig tot 11 maart\r\n",
+                 "Ik ben afwezig tot 11 maart.\r\n", K::auto_reply},
+        AutoCase{"absence_subject_alone", "Subject: Out of Office\r\n", "Please call me.\r\n",
+                 K::none},
+        // ---- more headers and senders
+        AutoCase{"auto_submitted_with_comment", "Auto-Submitted: auto-replied (vacation)\r\n", "",
+                 K::auto_reply},
+        AutoCase{"mailman_administrivia",
+                 "X-List-Administrivia: yes\r\nPrecedence: bulk\r\n"
+                 "From: it-bounces@lists.example.org\r\n",
+                 "", K::auto_generated},
+        AutoCase{"listserv_post", "Return-Path: <owner-rrga-l@list.example.com>\r\n", "", K::bulk},
+        AutoCase{"return_path_noreply", "Return-Path: <noreply@bounce.example.net>\r\n", "",
+                 K::auto_generated},
+        AutoCase{"jira_fingerprint", "X-JIRA-FingerPrint: 2d7c1f\r\n", "", K::auto_generated},
+        AutoCase{"x_arf", "X-ARF: Yes\r\n", "", K::feedback_report},
+        AutoCase{"notifier_with_list_headers_is_a_notification",
+                 "X-GitHub-Reason: mention\r\nPrecedence: list\r\n"
+                 "List-ID: <shop.example.github.example>\r\n",
+                 "", K::auto_generated},
+        AutoCase{"notifier_thread_is_not_an_auto_reply",
+                 "X-JIRA-FingerPrint: 7c12\r\nAuto-Submitted: auto-generated\r\n"
+                 "In-Reply-To: <JIRA.1@jira.example>\r\n",
+                 "", K::auto_generated},
+        AutoCase{"subject_exchange_indonesian", "Subject: Balasan otomatis: Printer\r\n", "",
+                 K::auto_reply},
+        AutoCase{"ses_bounce_notification_json", "From: AWS <no-reply@sns.amazonaws.example>\r\n",
+                 "{\"Message\": \"{\\\"notificationType\\\": \\\"Bounce\\\"}\"}\r\n",
+                 K::delivery_report},
+        AutoCase{"ack_text_refines_a_notification",
+                 "X-Auto-Response-Suppress: All\r\nSubject: [Ticket #4521] Projector\r\n",
+                 "Your ticket has been created. We'll be in touch.\r\n", K::auto_reply},
+        // ---- the class of machine mail that says little about itself
+        AutoCase{"help_desk_ack_answers_a_mail",
+                 "Auto-Submitted: auto-generated\r\nIn-Reply-To: <x@example.com>\r\n", "",
+                 K::auto_reply},
+        AutoCase{"shop_ack_by_subject",
+                 "From: no-reply@shop.example\r\nSubject: We have received your message\r\n", "",
+                 K::auto_reply},
+        AutoCase{"notification_mentioning_a_delivery_failure_is_no_bounce",
+                 "Auto-Submitted: auto-generated\r\n"
+                 "Subject: Alert: delivery failure rate above 5% on mx1\r\n",
+                 "", K::auto_generated},
+        AutoCase{"null_sender_with_bounce_text",
+                 "Return-Path: <>\r\nFrom: no-reply@carrier.example\r\n",
+                 "Could not be delivered to: <a@b.example>\r\n", K::delivery_report},
         // ---- the most specific class wins
         AutoCase{"exim_bounce_is_a_bounce_not_an_auto_reply",
                  "Auto-Submitted: auto-replied\r\nX-Failed-Recipients: bob@example.net\r\n", "",
@@ -260,6 +316,28 @@ TEST(AutoClassStructure, QmailTextBounceNamesTheOriginal) {
   EXPECT_EQ(m.bounced_message_ids, std::vector<std::string>{"ack-5@ticketd.example.com"});
 }
 
+// Exim's delay warning names the delayed mail only in References.
+TEST(AutoClassStructure, DelayWarningNamesTheMailInReferences) {
+  Message m = parse_message(
+      "From: Mail Delivery System <Mailer-Daemon@smtp.example.org>\r\n"
+      "Subject: Warning: message 1u78A2-0004D3-21 delayed 24 hours\r\n"
+      "References: <ack-7@ticketd.example.com>\r\n\r\n"
+      "This message was created automatically by mail delivery software.\r\n");
+  EXPECT_EQ(m.auto_kind, AutoKind::delivery_report);
+  EXPECT_EQ(m.bounced_message_ids, std::vector<std::string>{"ack-7@ticketd.example.com"});
+}
+
+// Amazon SES (by SNS) names our mail in its JSON; its own ids have no <>.
+TEST(AutoClassStructure, SesJsonNamesTheMail) {
+  Message m = parse_message(
+      "From: AWS Notifications <no-reply@sns.amazonaws.example>\r\nSubject: AWS Notification "
+      "Message\r\n\r\n{\"Message\": \"{\\\"notificationType\\\": \\\"Bounce\\\", "
+      "\\\"mail\\\": {\\\"messageId\\\": \\\"0102018d-aa\\\", \\\"commonHeaders\\\": "
+      "{\\\"messageId\\\": \\\"<ack-8@ticketd.example.com>\\\"}}}\"}\r\n");
+  EXPECT_EQ(m.auto_kind, AutoKind::delivery_report);
+  EXPECT_EQ(m.bounced_message_ids, std::vector<std::string>{"ack-8@ticketd.example.com"});
+}
+
 TEST(AutoClassEvidence, StrongFirstAtMostEightOneLineEach) {
   Message m = parse_message(
       "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example>\r\n"
@@ -274,6 +352,21 @@ TEST(AutoClassEvidence, StrongFirstAtMostEightOneLineEach) {
     EXPECT_EQ(e.detail.find('\n'), std::string::npos) << e.detail;
     EXPECT_EQ(e.detail.find('\r'), std::string::npos) << e.detail;
   }
+}
+
+// A long subject in a multibyte script is cut at a character boundary.
+TEST(AutoClassEvidence, LongMultibyteSubjectIsCutBetweenCharacters) {
+  std::string subject = "自動応答: ";
+  for (int i = 0; i < 40; ++i) subject += "日本語";
+  Message m = parse_message("From: Taro <taro@example.jp>\r\nSubject: x\r\n\r\nx\r\n");
+  m.subject = subject;
+  classify_automatic(m);
+  ASSERT_EQ(m.auto_kind, AutoKind::auto_reply);
+  const std::string& d = m.auto_evidence.at(0).detail;
+  EXPECT_LE(d.size(), 60u);
+  EXPECT_TRUE(subject.starts_with(d)) << d;
+  // The cut falls before a lead byte: the next byte of the subject starts a character.
+  EXPECT_NE(static_cast<unsigned char>(subject[d.size()]) & 0xC0, 0x80);
 }
 
 // Pipe mode: the MTA's envelope sender stands in for Return-Path.
