@@ -207,6 +207,13 @@ int run_once(const Setup& s) {
   return rc;
 }
 
+// Things in the config that work but are probably not what the admin meant
+// (nothing routes every ticket), at start-up and after each reload.
+void log_config_warnings(const Config& config) {
+  for (const std::string& w : config.warnings)
+    spdlog::warn("config_warning stage=run warning=\"{}\"", w);
+}
+
 }  // namespace
 
 int run_daemon(const std::string& config_path, bool once, int verbosity) {
@@ -289,6 +296,7 @@ int run_daemon(const std::string& config_path, bool once, int verbosity) {
         }
         spdlog::warn("config_reloaded stage=run file={} mailboxes={}", config_path,
                      setup->config->mailboxes.size());
+        log_config_warnings(*setup->config);
         log_notify(systemd::notify_ready("running"));
       }
       wait_signal();
@@ -298,8 +306,7 @@ int run_daemon(const std::string& config_path, bool once, int verbosity) {
 
   spdlog::warn("started stage=run mailboxes={} smtp={}", setup->config->mailboxes.size(),
                setup->smtp ? "yes" : "no");
-  for (const std::string& w : setup->config->warnings)
-    spdlog::warn("config_warning stage=run warning=\"{}\"", w);
+  log_config_warnings(*setup->config);
   log_notify(systemd::notify_ready("running"));
   io.run();
   workers.reset();
