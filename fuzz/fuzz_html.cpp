@@ -1,4 +1,4 @@
-// libFuzzer target: HTML to text (libxml2, no network).
+// libFuzzer target: HTML to text (our one-pass converter, no network).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

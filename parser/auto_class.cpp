@@ -276,7 +276,8 @@ void sender_clues(const Message& msg, std::vector<Clue>& out) {
 
 // ---- structure -----------------------------------------------------------
 
-void structure_clues(const Message& msg, std::vector<Clue>& out) {
+// read_text: whether the start of the body is worth reading (classify_automatic).
+void structure_clues(const Message& msg, std::vector<Clue>& out, bool read_text) {
   auto strong = [&](AutoKind k, const std::string& detail) {
     for (const Clue& c : out)
       if (c.kind == EvidenceKind::structure && c.suggests == k) return;  // one is enough
@@ -294,6 +295,10 @@ void structure_clues(const Message& msg, std::vector<Clue>& out) {
   }
   const bool headers_only = std::find(msg.report_parts.begin(), msg.report_parts.end(),
                                       "text/rfc822-headers") != msg.report_parts.end();
+  if (headers_only)
+    out.push_back({EvidenceKind::structure, Strength::weak, AutoKind::delivery_report,
+                   "text/rfc822-headers part"});
+  if (!read_text) return;
   std::string head = to_lower(std::string_view(msg.text).substr(0, 8192));
   // Collapse runs of whitespace: bounce text is wrapped at odd places.
   std::string squeezed;
@@ -323,17 +328,14 @@ void structure_clues(const Message& msg, std::vector<Clue>& out) {
   if (auto ack = phrases::acknowledgement_text(squeezed))
     out.push_back({EvidenceKind::structure, Strength::hint, AutoKind::auto_reply,
                    "text: \"" + std::string(*ack) + "\""});
-  if (headers_only)
-    out.push_back({EvidenceKind::structure, Strength::weak, AutoKind::delivery_report,
-                   "text/rfc822-headers part"});
 }
 
 // ---- subject -------------------------------------------------------------
 
-void subject_clues(const Message& msg, std::vector<Clue>& out) {
+void subject_clues(const Message& msg, const std::optional<phrases::Hit>& hit,
+                   std::vector<Clue>& out) {
   for (const Clue& c : out)
     if (c.kind == EvidenceKind::subject) return;  // the absence template named it already
-  const auto hit = phrases::subject_hit(msg.subject);
   if (!hit) return;
   const Strength s = hit->weight == phrases::Weight::strong ? Strength::strong
                      : hit->weight == phrases::Weight::weak ? Strength::weak
@@ -389,8 +391,18 @@ void classify_automatic(Message& msg) {
   std::vector<Clue> clues;
   header_clues(msg, clues);
   sender_clues(msg, clues);
-  structure_clues(msg, clues);
-  subject_clues(msg, clues);
+  // The body's text (weak clues and hints) can only tip the verdict when
+  // something else points at a machine already: a clue above a hint from the
+  // headers, the sender, a report part or the subject, or an absence subject
+  // (the template pair below). Everyday mail is not read a second time.
+  const auto subject = phrases::subject_hit(msg.subject);
+  const bool read_text = !msg.report_parts.empty() ||
+                         (subject && subject->weight != phrases::Weight::hint) ||
+                         phrases::absence_subject(msg.subject) ||
+                         std::any_of(clues.begin(), clues.end(),
+                                     [](const Clue& c) { return c.strength != Strength::hint; });
+  structure_clues(msg, clues, read_text);
+  subject_clues(msg, subject, clues);
 
   bool strong = false;
   std::array<bool, 4> weak_kinds{};

@@ -477,15 +477,16 @@ std::optional<std::string_view> acknowledgement_text(std::string_view text) {
   return std::nullopt;
 }
 
+bool absence_subject(std::string_view subject) {
+  const std::string lower = to_lower(trim(subject));
+  return std::any_of(kAbsenceSubjects.begin(), kAbsenceSubjects.end(), [&](std::string_view a) {
+    return std::string_view(lower).starts_with(a) &&
+           absence_tail(std::string_view(lower).substr(a.size()));
+  });
+}
+
 std::optional<std::string_view> absence_template(std::string_view subject, std::string_view text) {
-  subject = trim(subject);
-  const std::string lower = to_lower(subject);
-  const bool subject_is_absence =
-      std::any_of(kAbsenceSubjects.begin(), kAbsenceSubjects.end(), [&](std::string_view a) {
-        return std::string_view(lower).starts_with(a) &&
-               absence_tail(std::string_view(lower).substr(a.size()));
-      });
-  if (!subject_is_absence) return std::nullopt;
+  if (!absence_subject(subject)) return std::nullopt;
   for (std::string_view t : kAbsenceTexts)
     if (text.find(t) != std::string_view::npos) return t;
   return std::nullopt;

@@ -45,5 +45,7 @@ std::optional<std::string_view> acknowledgement_text(std::string_view text);
 // and the body (as for text_hit) speaks of an absence too. Returns the body's
 // phrase. No header marks these mails; neither half alone is enough.
 std::optional<std::string_view> absence_template(std::string_view subject, std::string_view text);
+// The subject half of absence_template alone.
+bool absence_subject(std::string_view subject);
 
 }  // namespace ticketd::parser::phrases

@@ -1,7 +1,8 @@
-// ticketd parser: HTML to readable plain text (libxml2's HTML parser, no
-// network, no entity loading). Paragraphs and <br> become line breaks, lists
-// get "- " / "1. " markers, links become "text <url>", script/style/head
-// contents are dropped, entities decoded. Pure; never throws.
+// ticketd parser: HTML to readable plain text in one pass (our own tokenizer
+// and HTML 4 recovery rules; no network, no entity loading, no tree).
+// Paragraphs and <br> become line breaks, lists get "- " / "1. " markers,
+// links become "text <url>", script/style/head contents are dropped, entities
+// decoded. Pure; never throws.
 #pragma once
 
 #include <string>

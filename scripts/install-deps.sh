@@ -7,7 +7,6 @@ packages=(
   g++ cmake make pkg-config            # toolchain
   libsqlite3-dev sqlite3               # store
   libssl-dev                           # SHA-256, HMAC, random tokens
-  libxml2-dev                          # HTML -> text
   libpcre2-dev                         # rule regexes (match limits, no recursion blow-up)
   libmimetic-dev                       # MIME baseline for the benchmarks
   libspdlog-dev libfmt-dev             # logging
