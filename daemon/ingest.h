@@ -1,6 +1,7 @@
 // ticketd daemon: the inbound pipeline for one raw mail — parse, dedupe,
-// thread, persist in ONE transaction. Shared by `ticketd ingest` (pipe mode)
-// and, later, the IMAP poller. Logs one line per outcome.
+// thread, persist in ONE transaction (a savepoint of the poller's batch).
+// Shared by `ticketd ingest` (pipe mode, a transaction per mail) and the IMAP
+// poller. Logs one line per outcome.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,9 @@ class Ingestor {
   Ingestor(store::Store& store, const Config& config, std::string secret)
       : store_(store), config_(config), secret_(std::move(secret)) {}
 
-  // Stores one mail (committed before returning) or explains why it could not.
+  // Stores one mail (committed before returning; inside an open store::Batch
+  // its savepoint is released into the batch, durable when the batch
+  // commits) or explains why it could not (then nothing of it was written).
   // `same_tx` runs in the mail's transaction right before it commits (the
   // IMAP poller records its mailbox position there); `where` is added to the
   // log line ("mailbox=support uid=42").

@@ -23,7 +23,12 @@ PassResult failed(const transport::ImapError& e) {
   return r;
 }
 
-constexpr std::size_t kBatchMails = 50;
+// One fetched batch is one transaction (group commit, one fsync): 500 mails
+// of everyday size are ~3 MB and ~50 ms of work, short enough that a pipe
+// mode writer waiting for the lock stays far below its busy timeout, and a
+// crash re-fetches at most that. Before (50 mails, a transaction each) the
+// fsyncs were ~90% of a drain (bench/drain: 108 msgs/s).
+constexpr std::size_t kBatchMails = 500;
 constexpr std::size_t kBatchBytes = 32u << 20;
 
 }  // namespace
@@ -46,6 +51,7 @@ std::expected<transport::ImapConfig, std::string> imap_config(const Config& conf
   c.limits.idle_max = std::chrono::minutes(config.daemon.idle_minutes);
   c.limits.poll_interval = std::chrono::seconds(config.daemon.poll_interval_seconds);
   c.limits.max_literal_bytes = static_cast<std::size_t>(config.limits.max_message_bytes) + 4096;
+  c.limits.fetch_batch_count = kBatchMails;  // one UID FETCH per batch
   return c;
 }
 
@@ -121,41 +127,59 @@ PassResult Poller::pass() {
   return r;
 }
 
-// Stores each mail (its position commits with it), then moves or flags the
-// stored ones. False when the store refused one: the rest stay for the next pass.
+// Stores the batch in one transaction, each mail in a savepoint of it (its
+// position commits with it; a mail the store refuses rolls back alone),
+// commits, and only then moves or flags the stored ones. False when the
+// store refused a mail or the commit: the rest stay for the next pass.
 bool Poller::ingest_batch(const std::vector<transport::FetchedMail>& mails, PassResult& r) {
   std::vector<std::uint32_t> done;
+  PassResult tally;
   bool all = true;
   const auto uidvalidity = imap_.mailbox().uidvalidity;
-  for (const auto& m : mails) {
-    if (stop_) {
-      all = false;
-      break;
+  try {
+    store::Batch batch(store_);
+    for (const auto& m : mails) {
+      if (stop_) {
+        all = false;
+        break;
+      }
+      RawMail raw{m.bytes, static_cast<std::int64_t>(m.bytes.size()), false};
+      const std::string where = "mailbox=" + mailbox_.name + " uid=" + std::to_string(m.uid);
+      auto out = ingestor_.ingest(
+          raw, wall_now(),
+          [&](store::Tx& tx) {
+            tx.set_mailbox_position(mailbox_.name, uidvalidity, m.uid, wall_now());
+          },
+          where);
+      if (!out) {
+        spdlog::error(
+            "mail_not_stored stage=persist {} error=\"{}\": left on the server for the "
+            "next pass",
+            where, out.error().detail);
+        all = false;
+        break;
+      }
+      done.push_back(m.uid);
+      if (out->result == IngestResult::duplicate)
+        ++tally.duplicates;
+      else if (out->result == IngestResult::quarantined)
+        ++tally.quarantined;
+      else
+        ++tally.stored;
     }
-    RawMail raw{m.bytes, static_cast<std::int64_t>(m.bytes.size()), false};
-    const std::string where = "mailbox=" + mailbox_.name + " uid=" + std::to_string(m.uid);
-    auto out = ingestor_.ingest(
-        raw, wall_now(),
-        [&](store::Tx& tx) {
-          tx.set_mailbox_position(mailbox_.name, uidvalidity, m.uid, wall_now());
-        },
-        where);
-    if (!out) {
-      spdlog::error(
-          "mail_not_stored stage=persist {} error=\"{}\": left on the server for the "
-          "next pass",
-          where, out.error().detail);
-      all = false;
-      break;
-    }
-    done.push_back(m.uid);
-    if (out->result == IngestResult::duplicate)
-      ++r.duplicates;
-    else if (out->result == IngestResult::quarantined)
-      ++r.quarantined;
-    else
-      ++r.stored;
+    if (!done.empty()) batch.commit();
+  } catch (const store::Error& e) {
+    // Nothing of this batch is stored (the mail_stored lines above were
+    // inside it); it stays on the server for the next pass.
+    spdlog::error(
+        "batch_not_stored stage=persist mailbox={} count={} error=\"{}\": rolled back, left on "
+        "the server for the next pass",
+        mailbox_.name, done.size(), e.what());
+    return false;
   }
+  r.stored += tally.stored;
+  r.duplicates += tally.duplicates;
+  r.quarantined += tally.quarantined;
   if (!done.empty()) {
     nudge_();
     mark_processed(done, mailbox_.processed_folder, r);

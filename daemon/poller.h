@@ -1,7 +1,8 @@
 // ticketd daemon: the IMAP poller of one [[mailbox]] — every mail in the
 // folder is fetched in batches (BODY.PEEK: \Seen is never relied on nor set),
-// stored in its own transaction together with the mailbox position, and only
-// then moved to the processed folder (or flagged). Between passes it waits
+// stored in one transaction per batch (each mail a savepoint, with the
+// mailbox position), and only after that commit moved to the processed
+// folder (or flagged). Between passes it waits
 // with IDLE (polling without it). Runs on its own thread with its own store
 // connection; the daemon's loop owns it.
 #pragma once

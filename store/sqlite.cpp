@@ -34,15 +34,31 @@ Db::Db(const std::string& path, int busy_timeout_ms, bool read_only) {
   sqlite3_busy_timeout(db_, busy_timeout_ms);
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  drop_cache();
+  sqlite3_close_v2(db_);
+}
+
+Db::Db(Db&& other) noexcept : db_(other.db_), cache_(std::move(other.cache_)) {
+  other.db_ = nullptr;
+  other.cache_.clear();
+}
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
+    drop_cache();
     sqlite3_close_v2(db_);
     db_ = other.db_;
+    cache_ = std::move(other.cache_);
     other.db_ = nullptr;
+    other.cache_.clear();
   }
   return *this;
+}
+
+void Db::drop_cache() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.st);
+  cache_.clear();
 }
 
 void Db::fail(int rc, std::string_view context) const {
@@ -60,10 +76,29 @@ void Db::exec(const char* sql) {
 }
 
 Stmt Db::prepare(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it != cache_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    return Stmt(*this, it->second.st, &it->second.in_use);
+  }
   sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              it == cache_.end() ? SQLITE_PREPARE_PERSISTENT : 0, &st, nullptr);
   if (rc != SQLITE_OK) fail(rc, "prepare");
-  return Stmt(*this, st);
+  if (it != cache_.end() || st == nullptr) return Stmt(*this, st);  // busy, or no statement
+  auto& entry = cache_[std::string(sql)];
+  entry = {st, true};
+  return Stmt(*this, st, &entry.in_use);
+}
+
+Stmt::~Stmt() {
+  if (in_use_ == nullptr) {
+    sqlite3_finalize(st_);
+    return;
+  }
+  sqlite3_reset(st_);
+  sqlite3_clear_bindings(st_);
+  *in_use_ = false;
 }
 
 Stmt& Stmt::bind(int i, std::int64_t v) {

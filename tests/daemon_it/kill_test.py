@@ -144,7 +144,11 @@ def main():
         desk.start(wait_started=False)
         if mode == "ingest":
             target = min(total, s0 + advance)
-            got = h.wait_until(lambda: stored() >= target or not desk.running(), 30, 0.003)
+            # The poller commits a fetched batch at once (group commit), so the
+            # count above jumps by a batch; its mail_stored lines come one by
+            # one inside the open transaction: either kind of progress counts.
+            got = h.wait_until(lambda: stored() >= target or not desk.running()
+                               or len(desk.log_lines(r"\bmail_stored\b")) >= advance, 30, 0.003)
             if not got:
                 R.check(f"kill{i + 1}.progress", False, f"fewer than {advance} mails stored in 30 s; log:\n"
                         + desk.log()[-1500:])
