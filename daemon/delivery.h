@@ -1,6 +1,7 @@
 // ticketd daemon: the outbox worker — due rows are rendered, composed and
-// frozen (so every resend is byte-identical, same Message-ID), then handed to
-// SMTP over one connection per pass; each attempt's result is written back
+// frozen (so every resend is byte-identical, same Message-ID) in the same
+// transaction that claims the row, then handed to SMTP over the caller's
+// connection (kept between passes by `ticketd run`); each attempt's result is written back
 // with per-recipient status: sent, deferred with capped exponential backoff,
 // or dead (5xx, or out of attempts) with an event on the ticket.
 #pragma once

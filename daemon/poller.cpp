@@ -273,6 +273,9 @@ void Poller::run(const std::function<void(const std::string&)>& fatal) {
     if (!idle) {
       // The next pass reconnects and reports.
       imap_.logout();
+    } else if (*idle == transport::IdleOutcome::mailbox_changed) {
+      // Where the latency of an answer starts (bench/latency measures from here).
+      spdlog::info("idle_wake stage=fetch mailbox={}", mailbox_.name);
     }
   }
 }

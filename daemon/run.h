@@ -2,7 +2,8 @@
 // (SIGTERM/SIGINT stop, SIGHUP reloads), the lifecycle clock timer, the
 // systemd watchdog and readiness; the blocking curl work runs on worker
 // threads (one IMAP poller per [[mailbox]], one outbox worker) that post
-// back to it. A commit nudges the outbox worker; its periodic sweep is the truth.
+// back to it. A commit nudges the outbox worker; its periodic sweep is the
+// truth. The worker keeps its SMTP connection open a minute after the last mail.
 #pragma once
 
 #include <string>

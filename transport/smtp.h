@@ -147,8 +147,9 @@ SmtpSendResult summarize_send(int curl_code, std::string_view curl_error,
                               const std::vector<std::string>& recipients, const Redactor& redactor);
 
 // A connection to one SMTP server, opened on the first send() and kept for
-// the next. Not thread-safe; one per worker. Move-only. Call close() at the
-// end of a batch: servers drop idle sessions (Postfix after 300 s).
+// the next. Not thread-safe; one per worker. Move-only. Call close() when no
+// more mail is expected for a while: servers drop idle sessions (Postfix
+// after 300 s; a dropped one costs the next send() a reconnect, no more).
 class SmtpClient {
  public:
   // Does not connect. A config that check_smtp_config() refuses makes every

@@ -1,8 +1,15 @@
-// The outbox worker's pure parts: backoff, the state after an attempt, VERP.
+// The outbox worker: backoff, the state after an attempt, VERP (pure), and
+// one pass of deliver_due over a real SQLite file with an SMTP client that
+// cannot connect.
 #include "daemon/delivery.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+
+#include "daemon/ingest.h"
+#include "daemon/outbound.h"
 #include "daemon/verp.h"
 
 namespace ticketd::daemon {
@@ -113,6 +120,48 @@ TEST(Verp, RoundTripAndForgery) {
   EXPECT_FALSE(verp_row({forged}, secret));
   EXPECT_FALSE(verp_row({"bounce-43-" + token.substr(token.rfind('-') + 1)}, secret));
   EXPECT_FALSE(verp_row({"bounce--x", "bounce-x-y", "bounce-42"}, secret));
+}
+
+// The claim and the frozen bytes commit together before SMTP is tried: a
+// server that cannot be reached leaves the row deferred with its mail frozen
+// (a resend is the same mail), the claim released, no attempt charged for
+// our own configuration's fault.
+TEST(DeliverDue, ClaimAndFrozenMailCommitBeforeSmtp) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("ticketd-deliver-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  Config c = settings();
+  c.store.path = (dir / "t.db").string();
+  c.support.address = "support@example.com";
+  const std::string secret = "0123456789abcdef0123456789abcdef";
+  {
+    store::Store store(c.store.path, 100);
+    Ingestor ingestor(store, c, secret);
+    const std::string mail =
+        "From: Karen Jones <karen@example.com>\nTo: support@example.com\nSubject: Locked "
+        "out\nMessage-ID: <k1@mail.example>\nDate: Tue, 24 Nov 2026 09:15:00 +0100\n\nHelp.\n";
+    ASSERT_TRUE(ingestor.ingest({mail, static_cast<std::int64_t>(mail.size()), false}, 1000));
+    auto set = load_templates(c);
+    ASSERT_TRUE(set) << set.error();
+    transport::SmtpConfig sc;
+    sc.url = "ftp://nowhere";  // refused before connecting: status config
+    transport::SmtpClient smtp(sc);
+    const DeliveryPass p = deliver_due(store, c, secret, *set, smtp, 1000);
+    ASSERT_GT(p.due, 0);
+    EXPECT_EQ(p.sent, 0);
+    EXPECT_EQ(p.deferred, p.due);
+    const auto later = store.due_outbox(2000, 10);
+    EXPECT_EQ(static_cast<int>(later.size()), p.due);
+    for (const auto& r : later) {
+      EXPECT_TRUE(store.outbox_frozen(r.id)) << r.id;
+      const auto row = store.outbox_row(r.id);
+      EXPECT_EQ(row->state, "deferred");
+      EXPECT_EQ(row->attempts, 0);  // transport fault: not charged
+    }
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -311,6 +311,45 @@ TEST_F(PostfixTest, ServerDownIsTemporaryAndUpAgainDelivers) {
   EXPECT_TRUE(delivered(customer, mark));
 }
 
+// The daemon keeps its connection between mails (daemon/run.cpp,
+// kSmtpKeepOpen). A kept connection the server has closed meanwhile (here:
+// Postfix restarted, as after an idle timeout or a reload) is replaced, AUTH
+// included, and the mail goes once.
+TEST_F(PostfixTest, KeptConnectionClosedByTheServerIsReplaced) {
+  // Restarting the shared stack's Postfix would fail the tests beside this one.
+  const std::string scripts = std::string(TICKETD_SOURCE_DIR) + "/scripts/mailstack/";
+  const std::string own = "/tmp/ticketd-smtp-kept-" + std::to_string(::getpid());
+  const std::string stop = "bash " + quote(scripts + "stop.sh") + " " + quote(own) + " --purge";
+  std::unique_ptr<const std::string, void (*)(const std::string*)> stopper(
+      &stop, [](const std::string* cmd) { std::system(cmd->c_str()); });  // even if a check fails
+  ASSERT_EQ(std::system(
+                ("bash " + quote(scripts + "start.sh") + " " + quote(own) + " >/dev/null").c_str()),
+            0);
+  load_env(own + "/env");
+  int auth_lines = 0;
+  SmtpConfig c = config(submission);
+  c.debug = [&](std::string_view l) { auth_lines += l.starts_with("> AUTH "); };
+  SmtpClient client(c);
+  auto send = [&](const std::string& mark) {
+    return client.send({"support@example.com", {customer}}, mail(mark, customer, "x\r\n"));
+  };
+  ASSERT_TRUE(send(marker("kept-1")).ok());
+  const auto kept = send(marker("kept-2"));
+  ASSERT_TRUE(kept.ok()) << kept.error;
+  EXPECT_FALSE(kept.new_connection);
+  ASSERT_TRUE(ctl("stop-smtp"));  // the server side of the kept connection goes away
+  ASSERT_TRUE(ctl("start-smtp"));
+  const std::string mark = marker("kept-3");
+  const auto again = send(mark);
+  ASSERT_TRUE(again.ok()) << again.error;
+  EXPECT_TRUE(again.new_connection);
+  EXPECT_EQ(client.connects(), 2u);
+  EXPECT_EQ(auth_lines, 2);  // the new connection authenticated again
+  ASSERT_TRUE(delivered(customer, mark));
+  std::this_thread::sleep_for(500ms);  // a second copy would have arrived by now
+  EXPECT_EQ(count_delivered(customer, mark), 1u);
+}
+
 TEST_F(PostfixTest, RecipientDeferredWith450) {
   const std::string rcpt = marker("defer") + "@example.test";
   ASSERT_TRUE(ctl("access " + quote(rcpt) + " " + quote("450 4.2.0 try later")));
