@@ -150,9 +150,9 @@ int main(int argc, char** argv) {
     for (const auto& n : names) db.exec(("DROP INDEX " + n).c_str());
   }
 
-  Gen g(o.seed);
   const std::int64_t first_seq =
       std::max(scalar(db, "SELECT MAX(seq) FROM tickets"), o.first_number);
+  Gen g(o.seed * 1000003 + static_cast<std::uint64_t>(first_seq));  // a second run: new keys
   const std::int64_t now = 1'760'000'000;
   const std::int64_t span = 3LL * 365 * 86400;  // three years of tickets
   const std::int64_t senders = std::max<std::int64_t>(1, o.count / 3);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <future>
+#include <optional>
 
 #include "transport/curl_util.h"
 
@@ -117,25 +119,67 @@ PassResult Poller::pass() {
     else
       fitting.push_back(m);
   }
-  for (const auto& batch : transport::plan_fetch_batches(fitting, kBatchMails, kBatchBytes)) {
-    if (stop_) break;
-    auto mails = imap_.fetch(batch);
-    if (!mails) return failed(mails.error());
-    const bool all_stored = ingest_batch(*mails, r);
-    if (!r.ok || !all_stored) break;
+  // Pipelined, two stages on two threads: while this thread stores batch k
+  // (parse, store, commit), the IMAP side moves batch k-1 — committed
+  // before the side started, so nothing is acknowledged before it is
+  // durable — and fetches batch k+1. Dovecot's work then overlaps ours
+  // instead of adding to it (bench/drain). The IMAP client is used by one
+  // thread at a time: this one touches it only when the side is joined.
+  const auto batches = transport::plan_fetch_batches(fitting, kBatchMails, kBatchBytes);
+  if (batches.empty() || stop_) return r;
+  auto mails = imap_.fetch(batches.front());
+  if (!mails) return failed(mails.error());
+  std::vector<std::uint32_t> to_move;                    // committed, not yet moved
+  const auto uidvalidity = imap_.mailbox().uidvalidity;  // read here: the side uses imap_
+  for (std::size_t k = 0; k < batches.size(); ++k) {
+    struct Side {
+      PassResult moved;
+      std::optional<transport::ImapResult<std::vector<transport::FetchedMail>>> next;
+    };
+    const bool more = k + 1 < batches.size() && !stop_;
+    auto side = std::async(std::launch::async, [&, moving = std::move(to_move)]() mutable {
+      Side out;
+      if (!moving.empty()) mark_processed(moving, mailbox_.processed_folder, out.moved);
+      if (more && out.moved.ok) out.next = imap_.fetch(batches[k + 1]);
+      return out;
+    });
+    to_move.clear();
+    const bool all_stored = store_batch(*mails, uidvalidity, r, to_move);
+    Side got = side.get();
+    if (!got.moved.ok) {
+      // Stored but still in the folder: the next pass finds them, the
+      // dedupe recognises them, and the move is tried again.
+      r = got.moved;
+      return r;
+    }
+    r.moved += got.moved.moved;
+    if (!all_stored || !got.next || stop_) break;
+    if (!*got.next) {
+      r = failed(got.next->error());
+      break;
+    }
+    mails = std::move(*got.next);
+  }
+  if (!to_move.empty()) {
+    PassResult moved;
+    mark_processed(to_move, mailbox_.processed_folder, moved);
+    if (!moved.ok) return moved;
+    r.moved += moved.moved;
   }
   return r;
 }
 
 // Stores the batch in one transaction, each mail in a savepoint of it (its
-// position commits with it; a mail the store refuses rolls back alone),
-// commits, and only then moves or flags the stored ones. False when the
-// store refused a mail or the commit: the rest stay for the next pass.
-bool Poller::ingest_batch(const std::vector<transport::FetchedMail>& mails, PassResult& r) {
-  std::vector<std::uint32_t> done;
+// position commits with it; a mail the store refuses rolls back alone) and
+// commits; `done` gets the UIDs committed, for the caller to move or flag.
+// False when the store refused a mail or the commit: the rest stay for the
+// next pass.
+bool Poller::store_batch(const std::vector<transport::FetchedMail>& mails,
+                         std::uint32_t uidvalidity, PassResult& r,
+                         std::vector<std::uint32_t>& done) {
+  done.clear();
   PassResult tally;
   bool all = true;
-  const auto uidvalidity = imap_.mailbox().uidvalidity;
   try {
     store::Batch batch(store_);
     for (const auto& m : mails) {
@@ -169,6 +213,7 @@ bool Poller::ingest_batch(const std::vector<transport::FetchedMail>& mails, Pass
     }
     if (!done.empty()) batch.commit();
   } catch (const store::Error& e) {
+    done.clear();
     // Nothing of this batch is stored (the mail_stored lines above were
     // inside it); it stays on the server for the next pass.
     spdlog::error(
@@ -180,10 +225,7 @@ bool Poller::ingest_batch(const std::vector<transport::FetchedMail>& mails, Pass
   r.stored += tally.stored;
   r.duplicates += tally.duplicates;
   r.quarantined += tally.quarantined;
-  if (!done.empty()) {
-    nudge_();
-    mark_processed(done, mailbox_.processed_folder, r);
-  }
+  if (!done.empty()) nudge_();
   return all;
 }
 

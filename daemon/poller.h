@@ -54,7 +54,8 @@ class Poller {
 
  private:
   PassResult connect_and_select();
-  bool ingest_batch(const std::vector<transport::FetchedMail>& mails, PassResult& r);
+  bool store_batch(const std::vector<transport::FetchedMail>& mails, std::uint32_t uidvalidity,
+                   PassResult& r, std::vector<std::uint32_t>& done);
   void mark_processed(std::vector<std::uint32_t>& uids, const std::string& folder, PassResult& r);
   void quarantine_oversized(const transport::UidSize& m, PassResult& r);
   void sleep_for(std::chrono::seconds s);
