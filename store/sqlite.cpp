@@ -1,5 +1,7 @@
 #include "store/sqlite.h"
 
+#include <algorithm>
+
 namespace ticketd::store {
 
 Error::Error(int code, std::string what) : std::runtime_error(std::move(what)), code_(code) {}
@@ -111,6 +113,26 @@ Stmt& Stmt::bind(int i, std::string_view v) {
       rc != SQLITE_OK)
     db_->fail(rc, "bind");
   return *this;
+}
+
+void Db::write_blob(const char* table, const char* column, std::int64_t rowid,
+                    std::string_view data) {
+  sqlite3_blob* blob = nullptr;
+  if (int rc = sqlite3_blob_open(db_, "main", table, column, rowid, 1, &blob); rc != SQLITE_OK) {
+    sqlite3_blob_close(blob);
+    fail(rc, "opening a blob to write");
+  }
+  constexpr std::size_t kPiece = 1u << 20;
+  for (std::size_t at = 0; at < data.size(); at += kPiece) {
+    const std::size_t n = std::min(kPiece, data.size() - at);
+    if (int rc =
+            sqlite3_blob_write(blob, data.data() + at, static_cast<int>(n), static_cast<int>(at));
+        rc != SQLITE_OK) {
+      sqlite3_blob_close(blob);
+      fail(rc, "writing a blob");
+    }
+  }
+  if (int rc = sqlite3_blob_close(blob); rc != SQLITE_OK) fail(rc, "closing a blob");
 }
 
 Stmt& Stmt::bind_blob(int i, std::string_view v) {

@@ -48,7 +48,12 @@ class Db {
   // gets a second, uncached statement.
   Stmt prepare(std::string_view sql);
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  std::int64_t changes() const { return sqlite3_changes64(db_); }
   sqlite3* handle() const { return db_; }
+  // Writes `data` into the zeroblob of table.column at `rowid` in 1 MiB
+  // pieces: a big mail or attachment is not copied into one SQLite record
+  // (which would double its memory for the length of the INSERT).
+  void write_blob(const char* table, const char* column, std::int64_t rowid, std::string_view data);
   [[noreturn]] void fail(int rc, std::string_view context) const;
 
  private:

@@ -270,6 +270,10 @@ std::string Store::pragma(std::string_view name) {
 }
 
 namespace {
+// From this size on, a blob is written in pieces into a zeroblob rather than
+// bound whole (which SQLite copies into the record it builds).
+constexpr std::size_t kStreamBlobBytes = 1u << 20;
+
 constexpr const char* kTicketColumns =
     "t.id, t.number, t.token, t.subject, t.state, t.requester_name, t.requester_address, "
     "t.created_at, t.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id), "
@@ -530,11 +534,21 @@ std::vector<MessageIdRef> Tx::find_message_id(std::string_view message_id) {
 
 std::int64_t Tx::put_raw(std::string_view sha256, std::string_view bytes, std::int64_t size,
                          bool truncated, std::int64_t now) {
-  auto st = db_.prepare(
-      "INSERT INTO raw_mail(sha256, size, truncated, received_at, data) VALUES(?1,?2,?3,?4,?5)");
-  st.bind(1, sha256).bind(2, size).bind(3, truncated ? 1 : 0).bind(4, now).bind_blob(5, bytes);
+  // Big mails are streamed into a zeroblob (Db::write_blob), small ones bound.
+  const bool big = bytes.size() >= kStreamBlobBytes;
+  auto st = db_.prepare(big ? "INSERT INTO raw_mail(sha256, size, truncated, received_at, data) "
+                              "VALUES(?1,?2,?3,?4,zeroblob(?5))"
+                            : "INSERT INTO raw_mail(sha256, size, truncated, received_at, data) "
+                              "VALUES(?1,?2,?3,?4,?5)");
+  st.bind(1, sha256).bind(2, size).bind(3, truncated ? 1 : 0).bind(4, now);
+  if (big)
+    st.bind(5, static_cast<std::int64_t>(bytes.size()));
+  else
+    st.bind_blob(5, bytes);
   st.run();
-  return db_.last_insert_id();
+  const std::int64_t id = db_.last_insert_id();
+  if (big) db_.write_blob("raw_mail", "data", id, bytes);
+  return id;
 }
 
 lifecycle::TicketRef Tx::create_ticket(
@@ -597,11 +611,17 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
   const std::int64_t row = db_.last_insert_id();
 
   auto blob = db_.prepare("INSERT OR IGNORE INTO blobs(sha256, data) VALUES(?1, ?2)");
+  auto big_blob = db_.prepare("INSERT OR IGNORE INTO blobs(sha256, data) VALUES(?1, zeroblob(?2))");
   auto att = db_.prepare(
       "INSERT INTO attachments(message_row, filename, content_type, size, content_id, inline, "
       "sha256, dropped) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
   for (const auto& a : msg.attachments) {
-    if (!a.dropped) {
+    if (!a.dropped && a.data.size() >= kStreamBlobBytes) {
+      big_blob.reset();
+      big_blob.bind(1, a.sha256).bind(2, static_cast<std::int64_t>(a.data.size()));
+      big_blob.run();
+      if (db_.changes() == 1) db_.write_blob("blobs", "data", db_.last_insert_id(), a.data);
+    } else if (!a.dropped) {
       blob.reset();
       blob.bind(1, a.sha256).bind_blob(2, a.data);
       blob.run();
