@@ -20,6 +20,7 @@ packages=(
   libbenchmark-dev                     # bench/
   python3 python3-yaml                 # corpus conformance and CLI tests
   util-linux                           # setpriv (read-only store test)
+  time                                 # /usr/bin/time -v: peak RSS in bench/
 )
 
 missing=()
