@@ -93,7 +93,8 @@ TEST_F(Ingest, DurabilityPragmas) {
 // an attachment stored twice is kept once.
 TEST_F(Ingest, BigMailAndAttachmentStoredWhole) {
   std::string data;
-  for (int i = 0; data.size() < (3u << 20); ++i) data += static_cast<char>((i * 7919) % 251);
+  for (std::uint32_t i = 0; data.size() < (3u << 20); ++i)
+    data += static_cast<char>((i * 7919u) % 251u);
   static constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string b64;
   for (std::size_t i = 0; i + 2 < data.size(); i += 3) {
