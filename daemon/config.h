@@ -33,7 +33,7 @@ struct Config {
   struct {
     std::string prefix = "TD-";
     std::int64_t first_number = 1000;
-    std::string secret_file;  // key for reply tokens; default: beside the database
+    std::string secret_file;   // key for reply tokens; default: beside the database
     std::string default_team;  // team of tickets no rule routes (see Directory::default_team)
   } tickets;
 

@@ -284,18 +284,35 @@ TEST_F(PostfixTest, UntrustedCertificateIsTlsVerify) {
   EXPECT_EQ(r.status, SmtpStatus::config) << r.error;
 }
 
+// A private mail stack for a test that stops or restarts Postfix (the shared
+// one serves the tests running beside it); stopped and purged at scope exit,
+// also when a check fails.
+struct OwnStack {
+  explicit OwnStack(const std::string& name)
+      : dir("/tmp/ticketd-smtp-" + name + "-" + std::to_string(::getpid())) {
+    ok =
+        std::system(
+            ("bash " + quote(scripts() + "start.sh") + " " + quote(dir) + " >/dev/null").c_str()) ==
+        0;
+  }
+  ~OwnStack() {
+    std::system(("bash " + quote(scripts() + "stop.sh") + " " + quote(dir) + " --purge").c_str());
+  }
+  OwnStack(const OwnStack&) = delete;
+  OwnStack& operator=(const OwnStack&) = delete;
+  bool started() const { return ok; }
+  static std::string scripts() { return std::string(TICKETD_SOURCE_DIR) + "/scripts/mailstack/"; }
+
+  std::string dir;
+  bool ok = false;
+};
+
 TEST_F(PostfixTest, ServerDownIsTemporaryAndUpAgainDelivers) {
   // Stopping the shared stack's Postfix would fail the tests running beside
   // this one (ctest -j): this test starts a stack of its own (~1 s).
-  const std::string scripts = std::string(TICKETD_SOURCE_DIR) + "/scripts/mailstack/";
-  const std::string own = "/tmp/ticketd-smtp-down-" + std::to_string(::getpid());
-  const std::string stop = "bash " + quote(scripts + "stop.sh") + " " + quote(own) + " --purge";
-  std::unique_ptr<const std::string, void (*)(const std::string*)> stopper(
-      &stop, [](const std::string* cmd) { std::system(cmd->c_str()); });  // even if a check fails
-  ASSERT_EQ(std::system(
-                ("bash " + quote(scripts + "start.sh") + " " + quote(own) + " >/dev/null").c_str()),
-            0);
-  load_env(own + "/env");
+  OwnStack own("down");
+  ASSERT_TRUE(own.started());
+  load_env(own.dir + "/env");
   ASSERT_TRUE(ctl("stop-smtp"));
   SmtpClient client(config(smtp));
   const auto down =
@@ -317,15 +334,9 @@ TEST_F(PostfixTest, ServerDownIsTemporaryAndUpAgainDelivers) {
 // included, and the mail goes once.
 TEST_F(PostfixTest, KeptConnectionClosedByTheServerIsReplaced) {
   // Restarting the shared stack's Postfix would fail the tests beside this one.
-  const std::string scripts = std::string(TICKETD_SOURCE_DIR) + "/scripts/mailstack/";
-  const std::string own = "/tmp/ticketd-smtp-kept-" + std::to_string(::getpid());
-  const std::string stop = "bash " + quote(scripts + "stop.sh") + " " + quote(own) + " --purge";
-  std::unique_ptr<const std::string, void (*)(const std::string*)> stopper(
-      &stop, [](const std::string* cmd) { std::system(cmd->c_str()); });  // even if a check fails
-  ASSERT_EQ(std::system(
-                ("bash " + quote(scripts + "start.sh") + " " + quote(own) + " >/dev/null").c_str()),
-            0);
-  load_env(own + "/env");
+  OwnStack own("kept");
+  ASSERT_TRUE(own.started());
+  load_env(own.dir + "/env");
   int auth_lines = 0;
   SmtpConfig c = config(submission);
   c.debug = [&](std::string_view l) { auth_lines += l.starts_with("> AUTH "); };
