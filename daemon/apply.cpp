@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include "daemon/ingest.h"
 #include "lifecycle/guard.h"
 
@@ -45,8 +47,7 @@ int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,
     const std::string team = d.team ? *d.team : view.team;
     if (!team.empty()) tx.set_last_assigned(team, store::lower_address(*d.assignee));
   }
-  for (const auto& e : d.events)
-    tx.add_event(view.id, ctx.now, e.kind, actor, e.detail, message_row);
+  tx.add_events(view.id, ctx.now, d.events, actor, message_row);
 
   int queued = 0;
   const auto& guard = ctx.config.guard;
@@ -57,7 +58,11 @@ int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,
     // An agent's relayed answer is a person writing: only own/failing checks.
     auto allowed = [&](const std::string& address) -> bool {
       if (dir.agent(address)) return true;
-      lifecycle::RecipientHistory h = tx.history(address, ctx.now - guard.rate_window_seconds);
+      auto& known = ctx.known_history;
+      lifecycle::RecipientHistory h =
+          known && known->first == store::lower_address(address)
+              ? known->second
+              : tx.history(address, ctx.now - guard.rate_window_seconds);
       if (n.kind == lifecycle::NoticeKind::answer) h.auto_sent_in_window = 0;
       if (auto why = lifecycle::recipient_block_reason(address, h, guard, ctx.now)) {
         tx.add_event(view.id, ctx.now, "guard", actor,
@@ -82,6 +87,9 @@ int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,
     row.message_id = new_message_id(view.number, kind, message_id_domain(ctx.config));
     tx.queue(row);
     ++queued;
+    if (auto& known = ctx.known_history)
+      for (const auto* list : {&row.to, &row.cc})
+        if (std::find(list->begin(), list->end(), known->first) != list->end()) known.reset();
     // An agent who is written to about a ticket takes part in it, and gets a
     // reply token of their own: the path on which their commands count.
     for (const auto* list : {&row.to, &row.cc})

@@ -19,6 +19,10 @@ struct ApplyContext {
   const Config& config;
   std::string_view secret;  // for agents' reply tokens
   std::int64_t now = 0;
+  // The guard's history of one address, already read in this transaction
+  // (the sender of a new ticket): its first notice reuses it instead of
+  // reading it again. Cleared once mail to that address is queued.
+  std::optional<std::pair<std::string, lifecycle::RecipientHistory>> known_history = {};
 };
 
 // Applies `d` to the ticket `view` describes. `actor` is who caused it (an

@@ -18,7 +18,7 @@ bool changes_something(const lifecycle::Decisions& d) {
 ClockPass run_clock(store::Store& store, const Config& config, const std::string& secret,
                     std::int64_t now) {
   ClockPass pass;
-  for (std::int64_t id : store.live_ticket_ids()) {
+  for (std::int64_t id : store.clock_candidates(now)) {
     store::Tx tx = store.begin();
     const lifecycle::TicketView view = tx.ticket_view(id);
     const lifecycle::Decisions d =

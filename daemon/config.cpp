@@ -93,6 +93,8 @@ const std::vector<Key>& keys() {
        [](Config& c, const toml::node& n) { c.daemon.idle_minutes = int_of(n); }},
       {"daemon", "reconnect_max_seconds", Key::integer, false, 1, 86400,
        [](Config& c, const toml::node& n) { c.daemon.reconnect_max_seconds = int_of(n); }},
+      {"daemon", "batch_mails", Key::integer, false, 1, 100000,
+       [](Config& c, const toml::node& n) { c.daemon.batch_mails = int_of(n); }},
       {"templates", "dir", Key::string, false, 1, 4096,
        [](Config& c, const toml::node& n) { c.templates.dir = str_of(n); }},
       {"templates", "thread_entries", Key::integer, false, 0, 100,

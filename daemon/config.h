@@ -81,6 +81,7 @@ struct Config {
     std::int64_t poll_interval_seconds = 60;    // servers without IDLE
     std::int64_t idle_minutes = 25;             // IDLE is re-issued before servers drop it
     std::int64_t reconnect_max_seconds = 300;   // cap of the reconnect backoff
+    std::int64_t batch_mails = 2000;            // mails fetched and committed together
   } daemon;
 
   // [outbox]: delivery retries. A 4xx or a connection failure defers the row

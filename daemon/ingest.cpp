@@ -163,16 +163,47 @@ std::string reply_token(std::string_view secret, std::string_view number) {
   return out;
 }
 
+PreparedMail prepare_mail(const RawMail& raw, const Config& config) {
+  PreparedMail p;
+  p.raw = raw;
+  p.raw_hash = sha256_hex(raw.bytes);
+  const auto& limits = config.limits;
+  p.too_big = raw.truncated || raw.size > limits.max_message_bytes;
+  if (p.too_big) return p;
+  parser::ParseLimits pl;
+  pl.max_message_bytes = static_cast<std::size_t>(limits.max_message_bytes);
+  pl.max_attachment_bytes = static_cast<std::size_t>(limits.max_attachment_bytes);
+  p.msg = parse_with_envelope(raw, pl);
+  p.content_hash = content_hash(p.msg);
+  return p;
+}
+
 std::expected<IngestOutcome, IngestError> Ingestor::ingest(
     const RawMail& raw, std::int64_t now, const std::function<void(store::Tx&)>& same_tx,
     std::string_view where) {
+  PreparedMail mail;
   try {
-    message_id_.clear();
-    IngestOutcome out = ingest_tx(raw, now, same_tx);
-    out.message_id = message_id_;
-    spdlog::info("mail_stored stage=persist outcome={} ticket={} message_id=<{}>{}{} detail=\"{}\"",
-                 ingest_result_name(out.result), out.ticket.empty() ? "-" : out.ticket,
-                 out.message_id, where.empty() ? "" : " ", where, out.detail);
+    mail = prepare_mail(raw, config_);
+  } catch (const std::bad_alloc&) {
+    spdlog::error("store_failed stage=persist temporary=true error=\"out of memory\"");
+    return std::unexpected(IngestError{true, "out of memory"});
+  }
+  return ingest(mail, now, same_tx, where);
+}
+
+void Ingestor::log_stored(const IngestOutcome& out, std::string_view where) {
+  spdlog::info("mail_stored stage=persist outcome={} ticket={} message_id=<{}>{}{} detail=\"{}\"",
+               ingest_result_name(out.result), out.ticket.empty() ? "-" : out.ticket,
+               out.message_id, where.empty() ? "" : " ", where, out.detail);
+}
+
+std::expected<IngestOutcome, IngestError> Ingestor::ingest(
+    const PreparedMail& mail, std::int64_t now, const std::function<void(store::Tx&)>& same_tx,
+    std::string_view where, bool log) {
+  try {
+    IngestOutcome out = ingest_tx(mail, now, same_tx);
+    out.message_id = mail.msg.keys.message_id;
+    if (log) log_stored(out, where);
     return out;
   } catch (const store::Error& e) {
     spdlog::error("store_failed stage=persist temporary={} error=\"{}\"", e.temporary(), e.what());
@@ -281,19 +312,15 @@ std::optional<IngestOutcome> Ingestor::ingest_report(store::Tx& tx, const parser
   return IngestOutcome{IngestResult::quarantined, "", effect.quarantine};
 }
 
-IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
+IngestOutcome Ingestor::ingest_tx(const PreparedMail& mail, std::int64_t now,
                                   const std::function<void(store::Tx&)>& same_tx) {
-  const std::string raw_hash = sha256_hex(raw.bytes);
+  // Parsed before the transaction (prepare_mail): the write lock is held only
+  // for the writes.
+  const RawMail& raw = mail.raw;
+  const std::string& raw_hash = mail.raw_hash;
+  const parser::Message& msg = mail.msg;
+  const bool too_big = mail.too_big;
   const auto& limits = config_.limits;
-  parser::ParseLimits pl;
-  pl.max_message_bytes = static_cast<std::size_t>(limits.max_message_bytes);
-  pl.max_attachment_bytes = static_cast<std::size_t>(limits.max_attachment_bytes);
-
-  // Parse outside the transaction: the write lock is held only for the writes.
-  parser::Message msg;
-  const bool too_big = raw.truncated || raw.size > limits.max_message_bytes;
-  if (!too_big) msg = parse_with_envelope(raw, pl);
-  message_id_ = msg.keys.message_id;
 
   store::Tx tx = store_.begin();
   if (same_tx) tx.before_commit(same_tx);
@@ -317,6 +344,9 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
     // The sender of a mail too big to take is told (once per mail, within
     // the guard's rate limit; never an automatic sender), from its head.
     if (too_big) {
+      parser::ParseLimits pl;
+      pl.max_message_bytes = static_cast<std::size_t>(limits.max_message_bytes);
+      pl.max_attachment_bytes = static_cast<std::size_t>(limits.max_attachment_bytes);
       const parser::Message head = parse_with_envelope(raw, pl);
       if (!head.from.address.empty() && !lifecycle::automatic_mail_reason(head, config_.guard))
         queue_rejection(tx, head,
@@ -333,7 +363,7 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
     return {IngestResult::quarantined, "", reason + ": " + detail};
   }
 
-  const std::string chash = content_hash(msg);
+  const std::string& chash = mail.content_hash;
   std::string reuse_note;
   if (!msg.keys.message_id.empty()) {
     for (const auto& prior : tx.find_message_id(msg.keys.message_id)) {
@@ -491,6 +521,8 @@ IngestOutcome Ingestor::ingest_tx(const RawMail& raw, std::int64_t now,
     const lifecycle::TicketView view = tx.ticket_view(ticket_id);
     const lifecycle::Decisions dec = lifecycle::on_new_ticket(
         view, rules, ack_blocked, dir, tx.assignment_state(), config_.lifecycle, now);
+    // Nothing was queued to the sender since `history` was read.
+    ctx.known_history.emplace(sender, history);
     apply_decisions(ctx, view, dec, actor, row, msg.keys.message_id);
   }
   if (!reuse_note.empty()) tx.add_event(ticket_id, now, "message_id_reused", actor, reuse_note);

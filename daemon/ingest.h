@@ -1,5 +1,6 @@
-// ticketd daemon: the inbound pipeline for one raw mail — parse, dedupe,
-// thread, persist in ONE transaction (a savepoint of the poller's batch).
+// ticketd daemon: the inbound pipeline for one raw mail — parse (before any
+// transaction: prepare_mail), dedupe, thread, persist in ONE transaction (or
+// as part of the poller's batch).
 // Shared by `ticketd ingest` (pipe mode, a transaction per mail) and the IMAP
 // poller. Logs one line per outcome.
 #pragma once
@@ -44,6 +45,18 @@ struct RawMail {
   std::optional<std::string> envelope_sender;
 };
 
+// A mail parsed and hashed, before any store work. Pure (no store, no
+// shared state): the IMAP poller prepares the next fetched batch on its IMAP
+// thread while the store thread writes the previous one.
+struct PreparedMail {
+  RawMail raw;               // views into bytes the caller keeps alive
+  std::string raw_hash;      // sha256 of the bytes, hex
+  bool too_big = false;      // over the size limit (or only its head was read)
+  parser::Message msg;       // empty when too big
+  std::string content_hash;  // of the parsed content; empty when too big
+};
+PreparedMail prepare_mail(const RawMail& raw, const Config& config);
+
 // Reply token for a ticket: HMAC-SHA256(secret, number), 130 bits in base32.
 std::string reply_token(std::string_view secret, std::string_view number);
 
@@ -53,17 +66,25 @@ class Ingestor {
       : store_(store), config_(config), secret_(std::move(secret)) {}
 
   // Stores one mail (committed before returning; inside an open store::Batch
-  // its savepoint is released into the batch, durable when the batch
-  // commits) or explains why it could not (then nothing of it was written).
+  // it is part of the batch, durable when the batch commits) or explains why
+  // it could not (then nothing of it was written; in a batch without
+  // savepoints the batch is spoiled and must be rolled back).
   // `same_tx` runs in the mail's transaction right before it commits (the
   // IMAP poller records its mailbox position there); `where` is added to the
   // log line ("mailbox=support uid=42").
   std::expected<IngestOutcome, IngestError> ingest(
       const RawMail& raw, std::int64_t now, const std::function<void(store::Tx&)>& same_tx = {},
       std::string_view where = {});
+  // The same for a mail prepare_mail() made. With `log` false the mail_stored
+  // line is left to the caller (log_stored), who writes it once the batch
+  // holding the mail has committed.
+  std::expected<IngestOutcome, IngestError> ingest(const PreparedMail& mail, std::int64_t now,
+                                                   const std::function<void(store::Tx&)>& same_tx,
+                                                   std::string_view where, bool log = true);
+  static void log_stored(const IngestOutcome& out, std::string_view where);
 
  private:
-  IngestOutcome ingest_tx(const RawMail& raw, std::int64_t now,
+  IngestOutcome ingest_tx(const PreparedMail& mail, std::int64_t now,
                           const std::function<void(store::Tx&)>& same_tx);
   void queue_rejection(store::Tx& tx, const parser::Message& msg, const std::string& why,
                        std::int64_t now);
@@ -76,7 +97,6 @@ class Ingestor {
   store::Store& store_;
   const Config& config_;
   std::string secret_;
-  std::string message_id_;  // of the mail in hand, for the log line
 };
 
 }  // namespace ticketd::daemon

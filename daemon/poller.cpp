@@ -6,6 +6,7 @@
 #include <ctime>
 #include <future>
 #include <optional>
+#include <span>
 
 #include "transport/curl_util.h"
 
@@ -25,12 +26,16 @@ PassResult failed(const transport::ImapError& e) {
   return r;
 }
 
-// One fetched batch is one transaction (group commit, one fsync): 500 mails
-// of everyday size are ~3 MB and ~50 ms of work, short enough that a pipe
-// mode writer waiting for the lock stays far below its busy timeout, and a
-// crash re-fetches at most that. Before (50 mails, a transaction each) the
-// fsyncs were ~90% of a drain (bench/drain: 108 msgs/s).
-constexpr std::size_t kBatchMails = 500;
+// One fetched batch is one transaction (group commit, one fsync);
+// [daemon] batch_mails sets its size. 2,000 (the default)
+// mails of everyday size are ~12 MB and ~0.3 s of work, short enough that a
+// pipe mode writer waiting for the lock stays far below its busy timeout
+// (5 s), and a crash re-fetches at most that. Before (50 mails, a
+// transaction each) the fsyncs were ~90% of a drain (bench/drain: 108
+// msgs/s); with 500 a batch, commits were still a third of it. The first
+// batch of a pass is small, so that the pipeline (fetch and parse beside the
+// store) starts at once and a mail that arrives alone is not held back.
+constexpr std::size_t kFirstBatchMails = 250;
 constexpr std::size_t kBatchBytes = 32u << 20;
 
 }  // namespace
@@ -53,7 +58,7 @@ std::expected<transport::ImapConfig, std::string> imap_config(const Config& conf
   c.limits.idle_max = std::chrono::minutes(config.daemon.idle_minutes);
   c.limits.poll_interval = std::chrono::seconds(config.daemon.poll_interval_seconds);
   c.limits.max_literal_bytes = static_cast<std::size_t>(config.limits.max_message_bytes) + 4096;
-  c.limits.fetch_batch_count = kBatchMails;  // one UID FETCH per batch
+  c.limits.fetch_batch_count = static_cast<std::size_t>(config.daemon.batch_mails);
   return c;
 }
 
@@ -64,6 +69,7 @@ Poller::Poller(std::shared_ptr<const Config> config, const Config::Mailbox& mail
       secret_(secret),
       nudge_(std::move(nudge)),
       store_(config_->store.path, static_cast<int>(config_->store.busy_timeout_ms)),
+      checkpointer_(store_, config_->store.path, static_cast<int>(config_->store.busy_timeout_ms)),
       ingestor_(store_, *config_, std::move(secret)),
       imap_([&] {
         imap.cancelled = [this] { return stop_.load(); };  // stop_ is read only later
@@ -125,22 +131,43 @@ PassResult Poller::pass() {
   // durable — and fetches batch k+1. Dovecot's work then overlaps ours
   // instead of adding to it (bench/drain). The IMAP client is used by one
   // thread at a time: this one touches it only when the side is joined.
-  const auto batches = transport::plan_fetch_batches(fitting, kBatchMails, kBatchBytes);
+  const std::span<const transport::UidSize> all(fitting);
+  const auto batch_mails = static_cast<std::size_t>(config_->daemon.batch_mails);
+  const std::size_t first_batch = std::min(batch_mails, kFirstBatchMails);
+  const std::size_t head = std::min(fitting.size(), first_batch);
+  auto batches = transport::plan_fetch_batches(all.first(head), first_batch, kBatchBytes);
+  for (auto& b : transport::plan_fetch_batches(all.subspan(head), batch_mails, kBatchBytes))
+    batches.push_back(std::move(b));
   if (batches.empty() || stop_) return r;
-  auto mails = imap_.fetch(batches.front());
-  if (!mails) return failed(mails.error());
+  // Parsing (a pure step) runs on the IMAP side too: the store thread only
+  // writes.
+  auto prepare = [this](std::vector<transport::FetchedMail>&& fetched) {
+    auto out = std::make_unique<Fetched>();
+    out->mails = std::move(fetched);
+    out->prepared.reserve(out->mails.size());
+    for (const auto& m : out->mails)
+      out->prepared.push_back(prepare_mail(
+          RawMail{m.bytes, static_cast<std::int64_t>(m.bytes.size()), false}, *config_));
+    return out;
+  };
+  auto first = imap_.fetch(batches.front());
+  if (!first) return failed(first.error());
+  std::unique_ptr<Fetched> mails = prepare(std::move(*first));
   std::vector<std::uint32_t> to_move;                    // committed, not yet moved
   const auto uidvalidity = imap_.mailbox().uidvalidity;  // read here: the side uses imap_
   for (std::size_t k = 0; k < batches.size(); ++k) {
     struct Side {
       PassResult moved;
       std::optional<transport::ImapResult<std::vector<transport::FetchedMail>>> next;
+      std::unique_ptr<Fetched> parsed;
     };
     const bool more = k + 1 < batches.size() && !stop_;
     auto side = std::async(std::launch::async, [&, moving = std::move(to_move)]() mutable {
       Side out;
       if (!moving.empty()) mark_processed(moving, mailbox_.processed_folder, out.moved);
       if (more && out.moved.ok) out.next = imap_.fetch(batches[k + 1]);
+      if (out.next && *out.next) out.parsed = prepare(std::move(**out.next));
+      if (checkpointer_.due()) checkpointer_.run();
       return out;
     });
     to_move.clear();
@@ -158,7 +185,7 @@ PassResult Poller::pass() {
       r = failed(got.next->error());
       break;
     }
-    mails = std::move(*got.next);
+    mails = std::move(got.parsed);
   }
   if (!to_move.empty()) {
     PassResult moved;
@@ -166,41 +193,62 @@ PassResult Poller::pass() {
     if (!moved.ok) return moved;
     r.moved += moved.moved;
   }
+  if (checkpointer_.due()) checkpointer_.run();
   return r;
 }
 
-// Stores the batch in one transaction, each mail in a savepoint of it (its
-// position commits with it; a mail the store refuses rolls back alone) and
-// commits; `done` gets the UIDs committed, for the caller to move or flag.
-// False when the store refused a mail or the commit: the rest stay for the
-// next pass.
-bool Poller::store_batch(const std::vector<transport::FetchedMail>& mails,
-                         std::uint32_t uidvalidity, PassResult& r,
+// Stores the batch in one transaction and commits; `done` gets the UIDs
+// committed, for the caller to move or flag. False when the store refused a
+// mail or the commit: the rest stay for the next pass.
+// First without savepoints (a savepoint journals every page a mail touches:
+// ~1/3 of the CPU of a drain, bench/drain). When a mail fails there, the
+// batch is rolled back and stored again with a savepoint per mail, so the
+// mails before the failing one are kept and it alone rolls back.
+bool Poller::store_batch(const Fetched& batch, std::uint32_t uidvalidity, PassResult& r,
                          std::vector<std::uint32_t>& done) {
+  Stored s = store_attempt(batch, uidvalidity, false, r, done);
+  if (s == Stored::spoiled) {
+    spdlog::warn(
+        "batch_retry stage=persist mailbox={} count={}: a mail failed; the batch is rolled back "
+        "and stored again mail by mail",
+        mailbox_.name, batch.mails.size());
+    s = store_attempt(batch, uidvalidity, true, r, done);
+  }
+  return s == Stored::all;
+}
+
+Poller::Stored Poller::store_attempt(const Fetched& batch, std::uint32_t uidvalidity,
+                                     bool savepoints, PassResult& r,
+                                     std::vector<std::uint32_t>& done) {
   done.clear();
   PassResult tally;
-  bool all = true;
+  Stored result = Stored::all;
+  // mail_stored lines are written once the batch has committed: a line in
+  // the log is a mail on disk.
+  std::vector<std::pair<IngestOutcome, std::string>> stored;
+  stored.reserve(batch.mails.size());
   try {
-    store::Batch batch(store_);
-    for (const auto& m : mails) {
+    store::Batch tx(store_, savepoints);
+    for (std::size_t i = 0; i < batch.mails.size(); ++i) {
       if (stop_) {
-        all = false;
+        result = Stored::some;
         break;
       }
-      RawMail raw{m.bytes, static_cast<std::int64_t>(m.bytes.size()), false};
-      const std::string where = "mailbox=" + mailbox_.name + " uid=" + std::to_string(m.uid);
+      const auto& m = batch.mails[i];
+      std::string where = "mailbox=" + mailbox_.name + " uid=" + std::to_string(m.uid);
       auto out = ingestor_.ingest(
-          raw, wall_now(),
-          [&](store::Tx& tx) {
-            tx.set_mailbox_position(mailbox_.name, uidvalidity, m.uid, wall_now());
+          batch.prepared[i], wall_now(),
+          [&](store::Tx& t) {
+            t.set_mailbox_position(mailbox_.name, uidvalidity, m.uid, wall_now());
           },
-          where);
+          where, false);
       if (!out) {
+        if (!savepoints) return Stored::spoiled;  // ~Batch rolls back
         spdlog::error(
             "mail_not_stored stage=persist {} error=\"{}\": left on the server for the "
             "next pass",
             where, out.error().detail);
-        all = false;
+        result = Stored::some;
         break;
       }
       done.push_back(m.uid);
@@ -210,23 +258,25 @@ bool Poller::store_batch(const std::vector<transport::FetchedMail>& mails,
         ++tally.quarantined;
       else
         ++tally.stored;
+      stored.emplace_back(std::move(*out), std::move(where));
     }
-    if (!done.empty()) batch.commit();
+    if (!done.empty()) tx.commit();
   } catch (const store::Error& e) {
-    done.clear();
-    // Nothing of this batch is stored (the mail_stored lines above were
-    // inside it); it stays on the server for the next pass.
+    // Nothing of this batch is stored; it stays on the server for the next
+    // pass.
     spdlog::error(
         "batch_not_stored stage=persist mailbox={} count={} error=\"{}\": rolled back, left on "
         "the server for the next pass",
         mailbox_.name, done.size(), e.what());
-    return false;
+    done.clear();
+    return Stored::some;
   }
+  for (const auto& [out, where] : stored) Ingestor::log_stored(out, where);
   r.stored += tally.stored;
   r.duplicates += tally.duplicates;
   r.quarantined += tally.quarantined;
   if (!done.empty()) nudge_();
-  return all;
+  return result;
 }
 
 void Poller::mark_processed(std::vector<std::uint32_t>& uids, const std::string& folder,

@@ -54,8 +54,16 @@ class Poller {
 
  private:
   PassResult connect_and_select();
-  bool store_batch(const std::vector<transport::FetchedMail>& mails, std::uint32_t uidvalidity,
-                   PassResult& r, std::vector<std::uint32_t>& done);
+  // A fetched batch, parsed (on the IMAP side of the pipeline).
+  struct Fetched {
+    std::vector<transport::FetchedMail> mails;
+    std::vector<PreparedMail> prepared;  // views into `mails`
+  };
+  enum class Stored { all, some, spoiled };
+  bool store_batch(const Fetched& batch, std::uint32_t uidvalidity, PassResult& r,
+                   std::vector<std::uint32_t>& done);
+  Stored store_attempt(const Fetched& batch, std::uint32_t uidvalidity, bool savepoints,
+                       PassResult& r, std::vector<std::uint32_t>& done);
   void mark_processed(std::vector<std::uint32_t>& uids, const std::string& folder, PassResult& r);
   void quarantine_oversized(const transport::UidSize& m, PassResult& r);
   void sleep_for(std::chrono::seconds s);
@@ -65,6 +73,7 @@ class Poller {
   std::string secret_;
   std::function<void()> nudge_;
   store::Store store_;
+  store::Checkpointer checkpointer_;  // the log copied off the store thread
   Ingestor ingestor_;
   transport::ImapClient imap_;
   std::atomic<bool> stop_{false};

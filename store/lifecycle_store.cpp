@@ -1,5 +1,6 @@
 // The lifecycle half of the store: ticket views for the engine, applying its
 // decisions, the outbox, agent tokens, assignment state and the guard's counts.
+#include <algorithm>
 #include <variant>
 
 #include "store/store.h"
@@ -240,10 +241,22 @@ std::vector<std::string> Tx::outbox_recipients(std::string_view message_id) {
 
 // ---- reads ----
 
-std::vector<std::int64_t> Store::live_ticket_ids() {
-  auto st = db_.prepare("SELECT id FROM tickets WHERE state <> 'closed' ORDER BY id");
+// UNION ALL without ORDER BY: each part through its index (a UNION sorted
+// in SQL made SQLite scan the table); sorted and deduplicated in C++.
+const char* const kClockCandidatesSql =
+    "SELECT id FROM tickets WHERE state IN ('pending','resolved') "
+    "UNION ALL SELECT id FROM tickets WHERE first_response_due < ?1 "
+    "AND first_response_at IS NULL AND first_response_overdue = 0 AND state <> 'closed' "
+    "UNION ALL SELECT id FROM tickets WHERE resolution_due < ?1 AND resolution_overdue = 0 "
+    "AND state <> 'closed'";
+
+std::vector<std::int64_t> Store::clock_candidates(std::int64_t now) {
+  auto st = db_.prepare(kClockCandidatesSql);
+  st.bind(1, now);
   std::vector<std::int64_t> out;
   while (st.step()) out.push_back(st.i64(0));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

@@ -7,6 +7,7 @@
 // caller to try again later (pipe mode exits 75).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -23,7 +24,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 struct Person {
   std::string name;
@@ -132,9 +133,11 @@ struct MessageIdRef {
 class Store;
 
 // One write transaction (BEGIN IMMEDIATE). Rolled back unless commit() ran.
-// Inside an open Batch it is a SAVEPOINT of the batch instead: commit()
-// releases it (durable only when the batch commits), and a Tx that is not
-// committed rolls back alone, leaving the batch's other mails in place.
+// Inside an open Batch it is part of the batch instead (durable only when
+// the batch commits). In a Batch with savepoints it is a SAVEPOINT: a Tx
+// that is not committed rolls back alone, leaving the batch's other mails in
+// place. In a Batch without them (the fast path) a Tx that is not committed
+// spoils the whole batch: Batch::commit() then throws and nothing is kept.
 // Also answers the threading lookups, so the decision sees exactly what the
 // transaction will write against.
 class Tx : public lifecycle::ThreadLookup {
@@ -162,6 +165,11 @@ class Tx : public lifecycle::ThreadLookup {
   void add_event(std::optional<std::int64_t> ticket_id, std::int64_t now, std::string_view kind,
                  std::string_view actor, std::string_view detail,
                  std::optional<std::int64_t> message_row = std::nullopt);
+  // Several events of one ticket, actor and mail in one INSERT per 16 (a
+  // new ticket records ~8 at once; a statement each was a tenth of its cost).
+  void add_events(std::int64_t ticket_id, std::int64_t now,
+                  const std::vector<lifecycle::EventNote>& events, std::string_view actor,
+                  std::optional<std::int64_t> message_row = std::nullopt);
   std::int64_t quarantine(std::int64_t raw_id, std::string_view reason, std::string_view detail,
                           std::int64_t now);
   void touch_ticket(std::int64_t ticket_id, std::int64_t now);
@@ -224,19 +232,25 @@ class Tx : public lifecycle::ThreadLookup {
 
  private:
   Db& db_;
-  bool nested_ = false;  // a savepoint of an open Batch
+  Store& store_;
+  bool nested_ = false;     // part of an open Batch
+  bool savepoint_ = false;  // ... as a SAVEPOINT of it
   bool done_ = false;
   std::function<void(Tx&)> before_commit_;
 };
 
 // Group commit: one write transaction around several mails, each mail a Tx
-// (savepoint) in it, so N mails cost one fsync instead of N. The IMAP
-// poller opens one per fetched batch and moves the batch's mails only after
-// commit() returned: nothing is acknowledged before it is durable. Rolled
-// back unless commit() ran. One Batch per Store at a time.
+// in it, so N mails cost one fsync instead of N. The IMAP poller opens one
+// per fetched batch and moves the batch's mails only after commit()
+// returned: nothing is acknowledged before it is durable. Rolled back unless
+// commit() ran. One Batch per Store at a time.
+// With `savepoints`, each Tx is a SAVEPOINT and one that fails rolls back
+// alone. Without (the fast path: a savepoint journals every page a mail
+// touches, ~1/3 of a drain's CPU in bench/drain), a failed Tx spoils the
+// batch; the poller then rolls it back and stores it again with savepoints.
 class Batch {
  public:
-  explicit Batch(Store& store);  // BEGIN IMMEDIATE; throws Error (busy)
+  explicit Batch(Store& store, bool savepoints = true);  // BEGIN IMMEDIATE; throws Error (busy)
   ~Batch();
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
@@ -258,6 +272,7 @@ class Store {
 
   Tx begin() { return Tx(*this); }
   bool in_batch() const { return in_batch_; }
+  bool batch_savepoints() const { return batch_savepoints_; }
 
   // Every ticket in number order; only those in `state` when given; with
   // `unassigned_only`, only tickets still being worked (not resolved or
@@ -286,8 +301,11 @@ class Store {
     std::int64_t uidvalidity = 0, last_uid = 0;
   };
   std::optional<MailboxPosition> mailbox_position(std::string_view mailbox);
-  // Tickets the clock must look at (not closed), by id.
-  std::vector<std::int64_t> live_ticket_ids();
+  // Tickets the clock may change at `now`, by id: every pending or resolved
+  // one (reminders, auto-resolve, auto-close) and those whose first-response
+  // or resolution deadline has passed without being noted. A superset: the
+  // clock decides. Read through indexes, never a scan of all tickets.
+  std::vector<std::int64_t> clock_candidates(std::int64_t now);  // kClockCandidatesSql
   // Every stored mail with this Message-ID, with its events and queued mail.
   std::vector<MailStory> why(std::string_view message_id);
   // Value of a PRAGMA, for checks and tests (e.g. "journal_mode").
@@ -296,11 +314,41 @@ class Store {
 
  private:
   friend class Batch;
+  friend class Tx;
   void migrate();
   Db db_;
   bool in_batch_ = false;
+  bool batch_savepoints_ = true;
+  bool batch_spoiled_ = false;  // a Tx of a batch without savepoints failed
+};
+
+// Checkpoints the write-ahead log of `writer` from a connection of its own,
+// so that a busy writer (the IMAP poller) does not copy the log into the
+// database inside its commits (SQLite's automatic checkpoint ran in the
+// commit of every ~1,000 pages: a third of a drain's commit time). Installing
+// it turns the writer's automatic checkpoint off; the owner calls run() when
+// due(), from any one thread at a time (the poller: on its IMAP side while
+// the store thread writes, and after each pass).
+class Checkpointer {
+ public:
+  static constexpr int kDuePages = 1000;  // SQLite's wal_autocheckpoint default
+  Checkpointer(Store& writer, const std::string& path, int busy_timeout_ms);
+  ~Checkpointer();
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+  bool due() const { return wal_pages_.load() >= kDuePages; }
+  // PASSIVE: copies what no reader still needs, never waits for a lock.
+  // Failures (busy, I/O) are left for the next call: the log stays valid.
+  void run();
+
+ private:
+  static int on_commit(void* self, sqlite3* db, const char* name, int pages);
+  Store& writer_;
+  Db db_;
+  std::atomic<int> wal_pages_{0};
 };
 
 std::string lower_address(std::string_view address);
+extern const char* const kClockCandidatesSql;  // ?1 = now
 
 }  // namespace ticketd::store

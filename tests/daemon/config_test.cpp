@@ -30,6 +30,7 @@ TEST(Config, ShippedExampleIsValid) {
   EXPECT_EQ(c.lifecycle.sla.at(ticketd::lifecycle::Priority::urgent).first_response_seconds, 3600);
   EXPECT_EQ(c.guard.max_auto_per_recipient, 5);
   EXPECT_EQ(c.guard.our_message_id_domain, "ticketd.example.com");
+  EXPECT_EQ(c.daemon.batch_mails, 2000);
 }
 
 struct Bad {
@@ -48,6 +49,9 @@ const Bad kBad[] = {
     {"out_of_range",
      "[store]\npath = \"a\"\nbusy_timeout_ms = -1\n[support]\naddress = \"s@x.example\"\n",
      ":3: store.busy_timeout_ms: must be between"},
+    {"batch_mails_zero",
+     "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[daemon]\nbatch_mails = 0\n",
+     ":6: daemon.batch_mails: must be between"},
     {"missing_required", "[store]\npath = \"a.db\"\n", "support.address: required key missing"},
     {"bad_address", "[store]\npath = \"a\"\n[support]\naddress = \"Support <s@x>\"\n",
      ":4: support.address: not a plain address"},

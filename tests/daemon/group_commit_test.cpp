@@ -1,14 +1,18 @@
 // Group commit (issue 10): the IMAP poller stores a fetched batch in one
-// transaction, each mail a savepoint of it. A mail that fails rolls back
-// alone; the others and their mailbox positions commit together; nothing of
-// a batch is visible (or may be acknowledged) before its commit. Also the
-// store's statement cache and the open-tickets-per-assignee counter that
-// schema 5 keeps with triggers. Real SQLite files, no mocks.
+// transaction, first without savepoints (a mail that fails spoils the batch,
+// which then commits nothing), and again with a savepoint per mail (a mail
+// that fails rolls back alone; the others and their mailbox positions commit
+// together); nothing of a batch is visible (or may be acknowledged) before
+// its commit. Also the store's statement cache, the open-tickets-per-assignee
+// counter that schema 5 keeps with triggers, the checkpointer that copies
+// the log off the writer's thread, and the clock's candidates (schema 6).
+// Real SQLite files, no mocks.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 
+#include "daemon/clock.h"
 #include "daemon/ingest.h"
 #include "store/store.h"
 
@@ -89,6 +93,102 @@ TEST_F(GroupCommit, AMailThatFailsRollsBackAloneTheOthersCommitWithTheirPosition
   // The refused mail comes again in the next pass and is stored then.
   EXPECT_TRUE(ingest(mail(2), 12));
   EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 3);
+}
+
+TEST_F(GroupCommit, WithoutSavepointsAFailedMailSpoilsTheWholeBatch) {
+  {
+    store::Batch batch(*store_, /*savepoints=*/false);
+    EXPECT_TRUE(ingest(mail(1), 11));
+    // Its rows are written before it fails: without a savepoint they cannot
+    // be taken back alone, so nothing of the batch may commit.
+    EXPECT_FALSE(ingest(mail(2), 12, /*fail=*/true));
+    // The batch refuses further mail rather than store it beside the half.
+    EXPECT_FALSE(ingest(mail(3), 13));
+    EXPECT_THROW(batch.commit(), store::Error);
+  }
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 0);
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM raw_mail"), 0);
+  EXPECT_EQ(position_elsewhere(), 0);
+  // The poller's second attempt: the same mails with savepoints.
+  {
+    store::Batch batch(*store_, /*savepoints=*/true);
+    EXPECT_TRUE(ingest(mail(1), 11));
+    EXPECT_FALSE(ingest(mail(2), 12, /*fail=*/true));
+    EXPECT_TRUE(ingest(mail(3), 13));
+    batch.commit();
+  }
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 2);
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM messages WHERE message_id = 'm2@mail.example'"),
+            0);
+  EXPECT_EQ(position_elsewhere(), 13);
+}
+
+TEST_F(GroupCommit, WithoutSavepointsABatchCommitsLikeOne) {
+  {
+    store::Batch batch(*store_, /*savepoints=*/false);
+    for (int i = 1; i <= 5; ++i) EXPECT_TRUE(ingest(mail(i), 50 + i));
+    EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 0);
+    batch.commit();
+  }
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 5);
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM outbox WHERE kind = 'acknowledgement'"), 5);
+  EXPECT_EQ(position_elsewhere(), 55);
+}
+
+TEST_F(GroupCommit, TheCheckpointerCopiesTheLogFromItsOwnConnection) {
+  store::Checkpointer ckpt(*store_, config_.store.path, 100);
+  auto wal_pages = [&] {
+    int log = -1, done = -1;
+    // PASSIVE with a null name only reports (and copies what it can).
+    sqlite3_wal_checkpoint_v2(store_->db().handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                              &done);
+    return log;
+  };
+  EXPECT_FALSE(ckpt.due());
+  // The writer no longer checkpoints in its own commits: the log grows past
+  // SQLite's automatic limit, and the checkpointer says it is due.
+  const std::string big(8000, 'x');
+  for (int i = 0; !ckpt.due() && i < 2000; ++i) {
+    store::Batch batch(*store_, false);
+    ASSERT_TRUE(ingest(mail(i) + big, i + 1));
+    batch.commit();
+  }
+  ASSERT_TRUE(ckpt.due());
+  ckpt.run();
+  EXPECT_FALSE(ckpt.due());
+  // Everything is in the database file now: the next write starts the log over.
+  ASSERT_TRUE(ingest(mail(9999), 9999));
+  EXPECT_LT(wal_pages(), store::Checkpointer::kDuePages / 10);
+}
+
+TEST_F(GroupCommit, TheClockLooksOnlyAtTicketsItMayChange) {
+  for (int i = 1; i <= 6; ++i) ASSERT_TRUE(ingest(mail(i, "c" + std::to_string(i) + "@x.test"), i));
+  {
+    auto tx = store_->begin();
+    lifecycle::Decisions pending, resolved, closed, answered;
+    pending.state = lifecycle::State::pending;
+    resolved.state = lifecycle::State::resolved;
+    closed.state = lifecycle::State::closed;
+    answered.first_response_at = now_;
+    tx.apply_fields(2, pending, now_);
+    tx.apply_fields(3, resolved, now_);
+    tx.apply_fields(4, closed, now_);
+    tx.apply_fields(5, answered, now_);
+    tx.commit();
+  }
+  // Now: every ticket's first-response deadline is still ahead.
+  EXPECT_EQ(store_->clock_candidates(now_), (std::vector<std::int64_t>{2, 3}));
+  // Nine hours on (normal priority: first response within 8 h): the
+  // unanswered open ones (1 and 6) are due as well; the answered one (5) and
+  // the closed one (4) are not.
+  const std::int64_t later = now_ + 9 * 3600;
+  EXPECT_EQ(store_->clock_candidates(later), (std::vector<std::int64_t>{1, 2, 3, 6}));
+  // The clock notes the overdue ones once: afterwards they are no candidates.
+  daemon::run_clock(*store_, config_, "0123456789abcdef", later);
+  EXPECT_EQ(store_->clock_candidates(later + 60), (std::vector<std::int64_t>{2, 3}));
+  // Read through indexes, never a scan of every ticket.
+  auto plan = store_->db().prepare(std::string("EXPLAIN QUERY PLAN ") + store::kClockCandidatesSql);
+  while (plan.step()) EXPECT_EQ(plan.text(3).find("SCAN"), std::string::npos) << plan.text(3);
 }
 
 TEST_F(GroupCommit, NothingIsVisibleBeforeTheCommitAndAnAbandonedBatchLeavesNothing) {
