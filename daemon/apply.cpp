@@ -39,10 +39,14 @@ std::string agent_token(std::string_view secret, std::string_view number, std::s
 
 int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,
                     const lifecycle::Decisions& d, std::string_view actor,
-                    std::optional<std::int64_t> message_row, std::string_view in_reply_to) {
+                    std::optional<std::int64_t> message_row, std::string_view in_reply_to,
+                    bool columns_stored) {
   store::Tx& tx = ctx.tx;
   const auto& dir = ctx.config.directory;
-  tx.apply_fields(view.id, d, ctx.now);
+  if (columns_stored)
+    tx.apply_lists(view.id, d);
+  else
+    tx.apply_fields(view.id, d, ctx.now);
   if (d.assignee && !d.assignee->empty()) {
     const std::string team = d.team ? *d.team : view.team;
     if (!team.empty()) tx.set_last_assigned(team, store::lower_address(*d.assignee));

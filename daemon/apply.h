@@ -27,11 +27,14 @@ struct ApplyContext {
 
 // Applies `d` to the ticket `view` describes. `actor` is who caused it (an
 // address or "clock"); `message_row` the stored mail that caused it, if any;
-// `in_reply_to` the Message-ID (without <>) our mails answer.
+// `in_reply_to` the Message-ID (without <>) our mails answer;
+// `columns_stored`: the ticket row already holds d's column changes (a new
+// ticket, Tx::create_ticket), only its lists are applied.
 // Returns the number of outbox rows queued.
 int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,
                     const lifecycle::Decisions& d, std::string_view actor,
-                    std::optional<std::int64_t> message_row, std::string_view in_reply_to);
+                    std::optional<std::int64_t> message_row, std::string_view in_reply_to,
+                    bool columns_stored = false);
 
 // A fresh Message-ID for an outbox row: "<number>.<kind>.<16 hex>@<domain>",
 // so a reply to it threads by In-Reply-To and a resend is recognisable.

@@ -1,8 +1,12 @@
 #include "daemon/ingest.h"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "daemon/apply.h"
 #include "daemon/verp.h"
@@ -142,11 +146,61 @@ std::string_view ingest_result_name(IngestResult r) {
   return "unknown";
 }
 
+namespace {
+
+// HMAC-SHA256 keyed once per thread and secret. OpenSSL 3's one-shot HMAC()
+// fetches the algorithm and derives the key pads on every call (~20,000
+// instructions; a new ticket takes two tokens); re-initialising a keyed
+// context with no key keeps them.
+class KeyedHmac {
+ public:
+  KeyedHmac() {
+    if (EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr)) {
+      ctx_ = EVP_MAC_CTX_new(mac);
+      EVP_MAC_free(mac);
+    }
+  }
+  ~KeyedHmac() { EVP_MAC_CTX_free(ctx_); }
+  KeyedHmac(const KeyedHmac&) = delete;
+  KeyedHmac& operator=(const KeyedHmac&) = delete;
+
+  // The MAC of data under secret into md (32 bytes); false if OpenSSL failed.
+  bool mac(std::string_view secret, std::string_view data, unsigned char* md) {
+    if (!ctx_) return false;
+    const bool rekey = !keyed_ || secret != key_;
+    if (rekey) {
+      char digest[] = "SHA256";
+      const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                                   OSSL_PARAM_construct_end()};
+      keyed_ = EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(secret.data()),
+                            secret.size(), params) == 1;
+      if (!keyed_) return false;
+      key_.assign(secret);
+    } else if (EVP_MAC_init(ctx_, nullptr, 0, nullptr) != 1) {
+      keyed_ = false;
+      return false;
+    }
+    std::size_t len = 0;
+    return EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ==
+               1 &&
+           EVP_MAC_final(ctx_, md, &len, EVP_MAX_MD_SIZE) == 1 && len == 32;
+  }
+
+ private:
+  EVP_MAC_CTX* ctx_ = nullptr;
+  bool keyed_ = false;
+  std::string key_;
+};
+
+}  // namespace
+
 std::string reply_token(std::string_view secret, std::string_view number) {
   unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(number.data()), number.size(), md, &len);
+  unsigned int len = 32;
+  thread_local KeyedHmac keyed;
+  if (!keyed.mac(secret, number, md))
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(number.data()), number.size(), md, &len);
   // 26 base32 characters = 130 bits: unguessable, short enough for a local part.
   static constexpr char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
   std::string out;
@@ -488,21 +542,43 @@ IngestOutcome Ingestor::ingest_tx(const PreparedMail& mail, std::int64_t now,
         tx.history(sender, now - config_.guard.rate_window_seconds);
     const store::Person requester{msg.from.name, sender};
     const std::string subject = ticket_subject(msg.subject, config_.tickets.prefix);
-    auto t = tx.create_ticket(
-        config_.tickets.prefix, config_.tickets.first_number, subject, requester,
-        [&](std::string_view number) { return reply_token(secret_, number); }, now);
-    ticket_id = t.id;
-    out = {IngestResult::new_ticket, t.number, d.detail};
-    tx.add_participant(ticket_id, requester, "requester");
+    std::optional<std::string> ack_blocked = auto_reason;
+    if (!ack_blocked) ack_blocked = lifecycle::sender_cap_reason(sender, history, config_.guard);
+    if (!ack_blocked)
+      ack_blocked = lifecycle::recipient_block_reason(sender, history, config_.guard, now);
     // The customer's CC recipients take part in the ticket (collaborators),
-    // except our own support address and our agents.
+    // except our own support address, our agents and the requester.
     const std::string support = store::lower_address(config_.support.address);
-    std::string added;
+    std::vector<store::Person> ccs;
     for (const auto& cc : msg.cc) {
       std::string a = store::lower_address(cc.address);
-      if (a.find('@') == std::string::npos || a == support || dir.agent(a)) continue;
-      tx.add_participant(ticket_id, {cc.name, a}, "collaborator");
-      added += (added.empty() ? "" : ", ") + a;
+      if (a.find('@') == std::string::npos || a == support || a == sender || dir.agent(a)) continue;
+      if (std::ranges::any_of(ccs, [&](const store::Person& p) { return p.address == a; }))
+        continue;
+      ccs.push_back({cc.name, std::move(a)});
+    }
+    // Decided before the row is written, so that it is written once with
+    // its team, assignee, state and SLA times: the ticket as it will be
+    // stored (ticket_view would read back the same).
+    const auto [seq, number] =
+        tx.next_ticket_number(config_.tickets.prefix, config_.tickets.first_number);
+    lifecycle::TicketView view;
+    view.number = number;
+    view.requester = sender;
+    for (const auto& p : ccs) view.collaborators.push_back(p.address);
+    std::ranges::sort(view.collaborators);
+    view.created_at = view.state_since = now;
+    const lifecycle::Decisions dec = lifecycle::on_new_ticket(
+        view, rules, ack_blocked, dir, tx.assignment_state(), config_.lifecycle, now);
+    auto t =
+        tx.create_ticket(seq, number, reply_token(secret_, number), subject, requester, now, dec);
+    ticket_id = view.id = t.id;
+    out = {IngestResult::new_ticket, t.number, d.detail};
+    tx.add_participant(ticket_id, requester, "requester");
+    std::string added;
+    for (const auto& p : ccs) {
+      tx.add_participant(ticket_id, p, "collaborator");
+      added += (added.empty() ? "" : ", ") + p.address;
     }
     const std::int64_t row = tx.add_message(ticket_id, raw_id, msg, "in", "customer", chash, now);
     tx.add_event(ticket_id, now, "created", actor,
@@ -514,16 +590,9 @@ IngestOutcome Ingestor::ingest_tx(const PreparedMail& mail, std::int64_t now,
       tx.link_ticket(ticket_id, *follows);
       tx.add_event(*follows, now, "followed_up", actor, "a reply opened " + t.number, row);
     }
-    std::optional<std::string> ack_blocked = auto_reason;
-    if (!ack_blocked) ack_blocked = lifecycle::sender_cap_reason(sender, history, config_.guard);
-    if (!ack_blocked)
-      ack_blocked = lifecycle::recipient_block_reason(sender, history, config_.guard, now);
-    const lifecycle::TicketView view = tx.ticket_view(ticket_id);
-    const lifecycle::Decisions dec = lifecycle::on_new_ticket(
-        view, rules, ack_blocked, dir, tx.assignment_state(), config_.lifecycle, now);
     // Nothing was queued to the sender since `history` was read.
     ctx.known_history.emplace(sender, history);
-    apply_decisions(ctx, view, dec, actor, row, msg.keys.message_id);
+    apply_decisions(ctx, view, dec, actor, row, msg.keys.message_id, /*columns_stored=*/true);
   }
   if (!reuse_note.empty()) tx.add_event(ticket_id, now, "message_id_reused", actor, reuse_note);
   if (!msg.defects.empty()) {

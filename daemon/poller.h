@@ -59,6 +59,19 @@ class Poller {
     std::vector<transport::FetchedMail> mails;
     std::vector<PreparedMail> prepared;  // views into `mails`
   };
+  // Work of a pass: UIDs of a chunk whose sizes are not listed yet
+  // (!sized), or of a batch planned from a listed chunk.
+  struct Work {
+    std::vector<std::uint32_t> uids;
+    bool sized = false;
+  };
+  // What one step of the IMAP side brings: the next batch, fetched and
+  // parsed, and the mails of its chunk that are over the size limit.
+  struct Step {
+    std::optional<transport::ImapError> error;
+    std::vector<transport::UidSize> oversized;
+    std::unique_ptr<Fetched> parsed;
+  };
   enum class Stored { all, some, spoiled };
   bool store_batch(const Fetched& batch, std::uint32_t uidvalidity, PassResult& r,
                    std::vector<std::uint32_t>& done);

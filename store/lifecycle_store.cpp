@@ -93,6 +93,10 @@ void Tx::apply_fields(std::int64_t id, const lifecycle::Decisions& d, std::int64
     }
     st.run();
   }
+  apply_lists(id, d);
+}
+
+void Tx::apply_lists(std::int64_t id, const lifecycle::Decisions& d) {
   auto add_tag = db_.prepare("INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES(?1, ?2)");
   for (const auto& t : d.add_tags) {
     add_tag.reset();

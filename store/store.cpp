@@ -607,24 +607,48 @@ std::int64_t Tx::put_raw(std::string_view sha256, std::string_view bytes, std::i
   return id;
 }
 
-lifecycle::TicketRef Tx::create_ticket(
-    std::string_view prefix, std::int64_t first_number, std::string_view subject,
-    const Person& requester, const std::function<std::string(std::string_view)>& make_token,
-    std::int64_t now) {
+std::pair<std::int64_t, std::string> Tx::next_ticket_number(std::string_view prefix,
+                                                            std::int64_t first_number) {
   auto q = db_.prepare("SELECT COALESCE(MAX(seq), ?1) + 1 FROM tickets");
   q.bind(1, first_number);
   q.step();
   const std::int64_t seq = q.i64(0);
-  std::string number = std::string(prefix) + std::to_string(seq);
-  std::string token = make_token(number);
+  return {seq, std::string(prefix) + std::to_string(seq)};
+}
+
+lifecycle::TicketRef Tx::create_ticket(std::int64_t seq, std::string_view number,
+                                       std::string_view token, std::string_view subject,
+                                       const Person& requester, std::int64_t now,
+                                       const lifecycle::Decisions& initial) {
+  const lifecycle::Decisions& d = initial;
+  const std::string state(lifecycle::state_name(d.state.value_or(lifecycle::State::new_)));
+  const std::string_view priority =
+      lifecycle::priority_name(d.priority.value_or(lifecycle::Priority::normal));
+  const std::string team = d.team.value_or("");
+  const std::string assignee = d.assignee ? lower_address(*d.assignee) : std::string();
   auto st = db_.prepare(
       "INSERT INTO tickets(seq, number, token, subject, state, requester_name, "
-      "requester_address, created_at, updated_at, state_since) "
-      "VALUES(?1,?2,?3,?4,'new',?5,?6,?7,?7,?7)");
-  st.bind(1, seq).bind(2, number).bind(3, token).bind(4, subject);
-  st.bind(5, requester.name).bind(6, requester.address).bind(7, now);
+      "requester_address, created_at, updated_at, state_since, priority, team, assignee, "
+      "first_response_at, first_response_due, resolution_due, reminders_sent, "
+      "first_response_overdue, resolution_overdue) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
+  st.bind(1, seq).bind(2, number).bind(3, token).bind(4, subject).bind(5, state);
+  st.bind(6, requester.name).bind(7, requester.address).bind(8, now);
+  st.bind(9, priority).bind(10, team).bind(11, assignee);
+  auto bind_time = [&](int i, const std::optional<std::int64_t>& t) {
+    if (t)
+      st.bind(i, *t);
+    else
+      st.bind_null(i);
+  };
+  bind_time(12, d.first_response_at);
+  bind_time(13, d.clear_first_response_due ? std::nullopt : d.first_response_due);
+  bind_time(14, d.clear_resolution_due ? std::nullopt : d.resolution_due);
+  st.bind(15, static_cast<std::int64_t>(d.reminders_sent.value_or(0)));
+  st.bind(16, std::int64_t{d.mark_first_response_overdue ? 1 : 0});
+  st.bind(17, std::int64_t{d.mark_resolution_overdue ? 1 : 0});
   st.run();
-  return {db_.last_insert_id(), number, "new"};
+  return {db_.last_insert_id(), std::string(number), state};
 }
 
 void Tx::add_participant(std::int64_t ticket_id, const Person& who, std::string_view role) {

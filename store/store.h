@@ -152,12 +152,17 @@ class Tx : public lifecycle::ThreadLookup {
 
   std::int64_t put_raw(std::string_view sha256, std::string_view bytes, std::int64_t size,
                        bool truncated, std::int64_t now);
-  // Creates a ticket numbered prefix + next sequence; `make_token` turns the
-  // number into the reply token.
-  lifecycle::TicketRef create_ticket(std::string_view prefix, std::int64_t first_number,
-                                     std::string_view subject, const Person& requester,
-                                     const std::function<std::string(std::string_view)>& make_token,
-                                     std::int64_t now);
+  // The sequence and number (prefix + sequence) the next ticket gets.
+  std::pair<std::int64_t, std::string> next_ticket_number(std::string_view prefix,
+                                                          std::int64_t first_number);
+  // Creates ticket `number` (from next_ticket_number) with the column changes
+  // of `initial` (as apply_fields would make them, in the same INSERT: an
+  // UPDATE right after it rewrote the row and five index entries). Tags and
+  // collaborators in `initial` are apply_lists' work.
+  lifecycle::TicketRef create_ticket(std::int64_t seq, std::string_view number,
+                                     std::string_view token, std::string_view subject,
+                                     const Person& requester, std::int64_t now,
+                                     const lifecycle::Decisions& initial);
   void add_participant(std::int64_t ticket_id, const Person& who, std::string_view role);
   std::int64_t add_message(std::int64_t ticket_id, std::optional<std::int64_t> raw_id,
                            const parser::Message& msg, std::string_view direction,
@@ -180,6 +185,8 @@ class Tx : public lifecycle::ThreadLookup {
   // assignee, tags, collaborators, SLA fields); notices and events are the
   // caller's (they need the guard and the actor).
   void apply_fields(std::int64_t ticket_id, const lifecycle::Decisions& d, std::int64_t now);
+  // The tags and collaborators part of apply_fields alone.
+  void apply_lists(std::int64_t ticket_id, const lifecycle::Decisions& d);
   lifecycle::AssignmentState assignment_state();
   void set_last_assigned(std::string_view team, std::string_view agent);
   // Automatic mails queued to `address` since `since` (answers excluded),

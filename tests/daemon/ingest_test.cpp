@@ -480,3 +480,83 @@ TEST_F(Ingest, OutboxRowsAreClaimedByOneSender) {
   for (const auto& r : store_->due_outbox(now_, 10)) released |= r.id == id;
   EXPECT_TRUE(released);
 }
+
+// The token is HMAC-SHA256(secret, number) in base32 (RFC 4648, lower case,
+// 26 characters); values from Python's hmac/base64. The keyed context is
+// cached per thread: a different secret between calls must re-key it.
+TEST(ReplyToken, IsTheHmacOfTheNumberAndFollowsTheSecret) {
+  const std::string a = "0123456789abcdef0123456789abcdef";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(daemon::reply_token(a, "TD-1001"), "ijciok32tv6773al42yftnfmwx");
+    EXPECT_EQ(daemon::reply_token("another secret", "TD-1001"), "p5klsu5parbwh4h3bsjiby6p43");
+    EXPECT_EQ(daemon::reply_token(a, "TD-1002/nick@example.com"), "poe7uj66i5cdlfzh4r2rjuycyn");
+    EXPECT_EQ(daemon::reply_token(a, "TD-1002/nick@example.com"), "poe7uj66i5cdlfzh4r2rjuycyn");
+  }
+}
+
+namespace {
+
+// A new ticket is written once with what the rules and assignment decide
+// (Tx::create_ticket), not inserted and then updated: the stored row, the
+// open-per-assignee count its trigger keeps, the tags and collaborators
+// must be what the decisions say. The shipped example's rules and teams.
+class IngestExample : public Ingest {
+ protected:
+  void SetUp() override {
+    Ingest::SetUp();
+    const std::string db = config_.store.path;
+    config_ = daemon::load_config(std::string(TICKETD_SOURCE_DIR) + "/ticketd.example.toml");
+    config_.store.path = db;
+    ingestor_ =
+        std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  }
+  std::int64_t open_of(const std::string& agent) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(config_.store.path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT open FROM open_by_assignee WHERE assignee = ?1", -1, &st,
+                       nullptr);
+    sqlite3_bind_text(st, 1, agent.c_str(), -1, SQLITE_TRANSIENT);
+    const std::int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+  }
+};
+
+TEST_F(IngestExample, ANewTicketIsStoredWithItsDecisionsInOneRow) {
+  const std::int64_t at = now_;
+  auto out = ingest(Mail{.cc = "Boss <boss@example.com>, karen@example.com, BOSS@example.com",
+                         .subject = "ERP down for everybody in sales"}
+                        .bytes());
+  ASSERT_EQ(out.result, daemon::IngestResult::new_ticket);
+  auto t = store_->find_ticket(out.ticket);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->team, "it");
+  EXPECT_EQ(t->assignee, "nick.moss@example.com");
+  EXPECT_EQ(t->state, "open");
+  EXPECT_EQ(t->priority, "urgent");
+  EXPECT_EQ(t->tags, std::vector<std::string>{"outage"});
+  EXPECT_EQ(t->first_response_due, at + 60 * 60);
+  EXPECT_EQ(t->resolution_due, at + 8 * 3600);
+  EXPECT_FALSE(t->first_response_at);
+  // The requester is no collaborator of their own ticket; a Cc given twice is one.
+  ASSERT_EQ(t->collaborators.size(), 1u);
+  EXPECT_EQ(t->collaborators[0].address, "boss@example.com");
+  EXPECT_TRUE(has_event(events(out.ticket), "collaborator", "answers: boss@example.com"));
+  EXPECT_FALSE(has_event(events(out.ticket), "collaborator", "karen"));
+  EXPECT_TRUE(has_event(events(out.ticket), "assigned", "nick.moss@example.com"));
+  EXPECT_EQ(open_of("nick.moss@example.com"), 1);
+  // The same view as a read-back gives; the next ticket counts on.
+  {
+    auto tx = store_->begin();  // rolled back when it goes
+    const lifecycle::TicketView v = tx.ticket_view(t->id);
+    EXPECT_EQ(v.state, lifecycle::State::open);
+    EXPECT_EQ(v.state_since, at);
+    EXPECT_FALSE(v.first_response_overdue_noted);
+  }
+  ingest(Mail{.subject = "Outage again", .message_id = "<k2@mail.example>"}.bytes());
+  EXPECT_EQ(open_of("nick.moss@example.com"), 2);
+}
+
+}  // namespace
