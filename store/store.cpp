@@ -249,11 +249,11 @@ Store::Store(const std::string& path, int busy_timeout_ms) : db_(path, busy_time
   // small pwrite()s per mail (bench/drain); in memory it is truncated at
   // each RELEASE. Our queries sort nothing large.
   db_.exec("PRAGMA temp_store=MEMORY");
-  // 16 MiB of page cache (SQLite's default is 2 MiB): a batch of mail
-  // touches more than that, and the pages it evicted were read back with a
-  // pread() each. Allocated as it is used: an idle daemon does not grow.
-  db_.exec("PRAGMA cache_size=-16384");
   migrate();
+}
+
+void Store::set_cache_kib(int kib) {
+  db_.exec(("PRAGMA cache_size=-" + std::to_string(kib)).c_str());
 }
 
 void Store::migrate() {

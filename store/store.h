@@ -276,6 +276,9 @@ class Store {
   // Opens or creates the database, sets WAL + synchronous=FULL, and migrates
   // the schema to kSchemaVersion. Throws Error.
   Store(const std::string& path, int busy_timeout_ms);
+  // SQLite's page cache for this connection (its default is 2 MiB),
+  // allocated as it is used.
+  void set_cache_kib(int kib);
 
   Tx begin() { return Tx(*this); }
   bool in_batch() const { return in_batch_; }
