@@ -240,7 +240,8 @@ int main(int argc, char** argv) {
     const char* state =
         live ? (g.chance(0.5) ? "open" : (g.chance(0.5) ? "new" : "pending")) : "closed";
     const std::int64_t updated = live ? created + 3600 : created + 8 * 86400;
-    const std::string tok = g.base32(26);
+    // The product's shape (daemon::ticket_token): the number's digits, '-', an HMAC.
+    const std::string tok = std::to_string(seq) + "-" + g.base32(26);
     ticket.reset();
     ticket.bind(1, seq).bind(2, number).bind(3, tok).bind(4, subject).bind(5, state);
     ticket.bind(6, name).bind(7, sender).bind(8, created).bind(9, updated);
@@ -255,7 +256,7 @@ int main(int argc, char** argv) {
     part.reset();
     part.bind(1, t).bind(2, agent).bind(3, kAgentNames[a]).bind(4, "agent");
     part.run();
-    const std::string atok = g.base32(26);
+    const std::string atok = std::to_string(seq) + "-" + g.base32(26);
     token.reset();
     token.bind(1, atok).bind(2, t).bind(3, agent);
     token.run();

@@ -34,7 +34,8 @@ std::string message_id_domain(const Config& config) {
 }
 
 std::string agent_token(std::string_view secret, std::string_view number, std::string_view agent) {
-  return reply_token(secret, std::string(number) + "/" + store::lower_address(agent));
+  return numbered_token(
+      number, reply_token(secret, std::string(number) + "/" + store::lower_address(agent)));
 }
 
 int apply_decisions(ApplyContext& ctx, const lifecycle::TicketView& view,

@@ -194,13 +194,13 @@ class KeyedHmac {
 
 }  // namespace
 
-std::string reply_token(std::string_view secret, std::string_view number) {
+std::string reply_token(std::string_view secret, std::string_view message) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 32;
   thread_local KeyedHmac keyed;
-  if (!keyed.mac(secret, number, md))
+  if (!keyed.mac(secret, message, md))
     HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(number.data()), number.size(), md, &len);
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), md, &len);
   // 26 base32 characters = 130 bits: unguessable, short enough for a local part.
   static constexpr char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
   std::string out;
@@ -215,6 +215,20 @@ std::string reply_token(std::string_view secret, std::string_view number) {
     }
   }
   return out;
+}
+
+std::string numbered_token(std::string_view number, std::string mac) {
+  std::size_t digits = number.size();
+  while (digits > 0 && number[digits - 1] >= '0' && number[digits - 1] <= '9') --digits;
+  if (digits == number.size()) return mac;
+  std::string out(number.substr(digits));
+  out += '-';
+  out += mac;
+  return out;
+}
+
+std::string ticket_token(std::string_view secret, std::string_view number) {
+  return numbered_token(number, reply_token(secret, number));
 }
 
 PreparedMail prepare_mail(const RawMail& raw, const Config& config) {
@@ -571,7 +585,7 @@ IngestOutcome Ingestor::ingest_tx(const PreparedMail& mail, std::int64_t now,
     const lifecycle::Decisions dec = lifecycle::on_new_ticket(
         view, rules, ack_blocked, dir, tx.assignment_state(), config_.lifecycle, now);
     auto t =
-        tx.create_ticket(seq, number, reply_token(secret_, number), subject, requester, now, dec);
+        tx.create_ticket(seq, number, ticket_token(secret_, number), subject, requester, now, dec);
     ticket_id = view.id = t.id;
     out = {IngestResult::new_ticket, t.number, d.detail};
     tx.add_participant(ticket_id, requester, "requester");

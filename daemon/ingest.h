@@ -57,8 +57,19 @@ struct PreparedMail {
 };
 PreparedMail prepare_mail(const RawMail& raw, const Config& config);
 
-// Reply token for a ticket: HMAC-SHA256(secret, number), 130 bits in base32.
-std::string reply_token(std::string_view secret, std::string_view number);
+// HMAC-SHA256(secret, message), its first 130 bits in base32 (26 characters).
+std::string reply_token(std::string_view secret, std::string_view message);
+
+// A ticket's reply token (support+<token>@...): the digits of its number, '-',
+// and reply_token(secret, number). The digits lead so that a new ticket's token
+// sorts beside the last one's: the UNIQUE index on tickets.token takes each
+// new key on the page it just wrote, not on a random one of its thousands
+// (bench/growth). The HMAC is what makes it unguessable; a token from before
+// (the HMAC alone) still threads, its lookup is by the whole string.
+std::string ticket_token(std::string_view secret, std::string_view number);
+
+// `mac` behind the digits `number` ends with (ticket_token, agent_token).
+std::string numbered_token(std::string_view number, std::string mac);
 
 class Ingestor {
  public:

@@ -226,7 +226,7 @@ if got:
     check("ack.subject_tag", f"[#{number}]" in m["Subject"], m["Subject"])
     check("ack.auto_submitted", m["Auto-Submitted"] == "auto-replied", m["Auto-Submitted"])
     reply_to = m["Reply-To"].addresses[0].addr_spec if m["Reply-To"] else ""
-    check("ack.reply_to_token", re.fullmatch(r"support\+[a-z2-7]{20,}@example\.com", reply_to),
+    check("ack.reply_to_token", re.fullmatch(r"support\+\d+-[a-z2-7]{26}@example\.com", reply_to),
           reply_to)
     rp = (m["Return-Path"] or "").strip("<> ")
     check("ack.verp_return_path", re.fullmatch(r"support\+bounce-\d+-[a-z2-7]+@example\.com", rp),

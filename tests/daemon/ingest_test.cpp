@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "daemon/apply.h"
 #include "store/store.h"
 
 using namespace ticketd;
@@ -148,7 +149,7 @@ TEST_F(Ingest, NewMailOpensTicket) {
   EXPECT_EQ(t->requester.address, "karen@example.com");
   EXPECT_EQ(t->requester.name, "Karen Jones");
   EXPECT_EQ(t->messages, 1);
-  EXPECT_EQ(t->token.size(), 26u);
+  EXPECT_EQ(t->token.size(), 5u + 26u);  // "1001-" and the HMAC
   EXPECT_TRUE(has_event(events("TD-1001"), "created", "no thread evidence"));
   EXPECT_EQ(ingest(Mail{.message_id = "<k2@mail.example>", .body = "other\n"}.bytes()).ticket,
             "TD-1002");
@@ -230,7 +231,7 @@ TEST_F(Ingest, StrangerWithVictimsTagAndReferencesGetsNewTicket) {
 TEST_F(Ingest, ReplyTokenThreadsAndForgedTokenIsIgnored) {
   ingest(Mail{}.bytes());
   const std::string token = store_->find_ticket("TD-1001")->token;
-  EXPECT_EQ(token, daemon::reply_token("0123456789abcdef0123456789abcdef", "TD-1001"));
+  EXPECT_EQ(token, "1001-" + daemon::reply_token("0123456789abcdef0123456789abcdef", "TD-1001"));
   auto out = ingest(Mail{.from = "Karen Jones <karen.jones@home.example>",
                          .to = "support+" + token + "@example.com",
                          .subject = "Re: your ticket",
@@ -238,8 +239,8 @@ TEST_F(Ingest, ReplyTokenThreadsAndForgedTokenIsIgnored) {
                          .body = "from my home address\n"}
                         .bytes());
   EXPECT_EQ(out.ticket, "TD-1001");
-  std::string forged = token;
-  forged[0] = forged[0] == 'a' ? 'b' : 'a';
+  std::string forged = token;  // the digits kept, the HMAC altered
+  forged.back() = forged.back() == 'a' ? 'b' : 'a';
   auto out2 = ingest(Mail{.from = "Mallory <mallory@evil.example>",
                           .to = "support+" + forged + "@example.com",
                           .message_id = "<m2@evil.example>",
@@ -492,6 +493,11 @@ TEST(ReplyToken, IsTheHmacOfTheNumberAndFollowsTheSecret) {
     EXPECT_EQ(daemon::reply_token(a, "TD-1002/nick@example.com"), "poe7uj66i5cdlfzh4r2rjuycyn");
     EXPECT_EQ(daemon::reply_token(a, "TD-1002/nick@example.com"), "poe7uj66i5cdlfzh4r2rjuycyn");
   }
+  // The number's digits lead (the token index grows at its end), the HMAC follows.
+  EXPECT_EQ(daemon::ticket_token(a, "TD-1001"), "1001-ijciok32tv6773al42yftnfmwx");
+  EXPECT_EQ(daemon::agent_token(a, "TD-1002", "Nick@Example.com"),
+            "1002-poe7uj66i5cdlfzh4r2rjuycyn");
+  EXPECT_EQ(daemon::numbered_token("NODIGITS", "mac"), "mac");
 }
 
 namespace {
