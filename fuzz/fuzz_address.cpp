@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz/check.h"
+#include "parser/charset.h"
 #include "parser/header_text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -13,5 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto ids = ticketd::parser::parse_message_ids(in, 500);
   std::int64_t t = 0;
   ticketd::parser::parse_rfc5322_date(in, t);
-  return list.size() > 1000 || ids.size() > 500 ? 1 : 0;
+  FUZZ_CHECK(list.size() <= 1000 && ids.size() <= 500);
+  for (const auto& a : list) FUZZ_CHECK(ticketd::parser::is_valid_utf8(a.name));
+  return 0;
 }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz/check.h"
 #include "parser/charset.h"
 #include "parser/header_text.h"
 
@@ -11,5 +12,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ticketd::parser::CharsetConverter conv;
   ticketd::parser::Defects defects;
   std::string out = ticketd::parser::decode_header_text(in, conv, defects, "gb2312");
-  return ticketd::parser::is_valid_utf8(out) ? 0 : 1;  // always UTF-8 out
+  FUZZ_CHECK(ticketd::parser::is_valid_utf8(out));  // always UTF-8 out
+  return 0;
 }

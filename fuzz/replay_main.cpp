@@ -1,7 +1,7 @@
 // Runs a fuzz target over seed files without libFuzzer, so the seed corpus
 // (and every crash turned regression file) is an ordinary test under g++ and
-// ASan/UBSan. Usage: replay FILE_OR_DIR...; exit 1 if the target returned
-// non-zero for any input (a property check failed).
+// ASan/UBSan. Usage: replay FILE_OR_DIR...; a failed property aborts (check.h);
+// exit 1 if an argument is missing or no input was found.
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -25,16 +25,21 @@ int main(int argc, char** argv) {
     fs::path arg(argv[i]);
     if (fs::is_directory(arg)) {
       for (const auto& e : fs::recursive_directory_iterator(arg)) {
-        if (!e.is_regular_file() || e.path().extension() == ".json") continue;
+        const std::string name = e.path().filename().string();
+        if (!e.is_regular_file() || e.path().extension() == ".json" || name.starts_with("."))
+          continue;
         ++files;
         if (run_file(e.path()) != 0) {
           ++bad;
           std::fprintf(stderr, "property failed: %s\n", e.path().c_str());
         }
       }
-    } else {
+    } else if (fs::is_regular_file(arg)) {
       ++files;
       if (run_file(arg) != 0) ++bad;
+    } else {
+      std::fprintf(stderr, "no such file or directory: %s\n", argv[i]);
+      ++bad;
     }
   }
   std::printf("%d passed, %d failed\n", files - bad, bad);

@@ -594,12 +594,24 @@ void CharsetConverter::Impl::convert(Entry& e, std::string_view in, std::string&
     return;
   }
   const std::size_t start = out.size();
+  // glibc's converters can write what is not UTF-8 (UCS-4 past U+10FFFF comes
+  // out in 5- and 6-byte forms; found by fuzz/fuzz_encoded_words): what they
+  // write is checked like any input and repaired with U+FFFD.
+  auto checked = [&] {
+    const std::string_view got(out.data() + start, out.size() - start);
+    if (is_valid_utf8(got)) return;
+    std::string fixed;
+    append_repaired_utf8(got, fixed);
+    out.resize(start);
+    out += fixed;
+    add_defect(defects, DefectKind::invalid_utf8, e.label);
+  };
   iconv_t first = reinterpret_cast<iconv_t>(-1);
   for (std::size_t k = 0; k < e.names.size(); ++k) {
     iconv_t cd = descriptor(e, k);
     if (cd == reinterpret_cast<iconv_t>(-1)) continue;
     if (first == reinterpret_cast<iconv_t>(-1)) first = cd;
-    if (run_iconv(cd, in, out, IconvMode::strict, e)) return;
+    if (run_iconv(cd, in, out, IconvMode::strict, e)) return checked();
     out.resize(start);
   }
   if (e.iso2022jp) {
@@ -622,6 +634,7 @@ void CharsetConverter::Impl::convert(Entry& e, std::string_view in, std::string&
     return;
   }
   run_iconv(first, in, out, IconvMode::lenient, e);
+  checked();
 }
 
 CharsetConverter::CharsetConverter() : impl_(std::make_unique<Impl>()) {}

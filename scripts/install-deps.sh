@@ -18,6 +18,7 @@ packages=(
   libboost-dev                         # daemon event loop (Boost.Asio, header-only)
   libgtest-dev libgmock-dev            # unit tests
   libbenchmark-dev                     # bench/
+  clang-16 libclang-rt-16-dev          # fuzz/: libFuzzer targets (scripts/fuzz.sh; 16 for std::expected)
   python3 python3-yaml                 # corpus conformance and CLI tests
   util-linux                           # setpriv (read-only store test)
   time                                 # /usr/bin/time -v: peak RSS in bench/

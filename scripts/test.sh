@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole ticketd test suite: installs what is missing, builds with
 # AddressSanitizer + UndefinedBehaviorSanitizer, and runs every test through
-# ctest (unit tests, CLI tests, golden mails, the Zammad corpus conformance).
+# ctest (unit tests, CLI tests, golden mails, the Zammad corpus conformance,
+# the fuzz targets' seeds and findings); then fuzzes every libFuzzer target
+# for a minute in all (scripts/fuzz.sh --total 60; FUZZ_SECONDS=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,3 +20,10 @@ export CORPUS_DIR=${CORPUS_DIR:-$root/../shared/corpus}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "$build" --output-on-failure -j2
+
+# Fuzz every target briefly (clang + libFuzzer, build/fuzz): a finding fails
+# the run and leaves its input in build/fuzz/findings/.
+fuzz_seconds=${FUZZ_SECONDS:-60}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  bash scripts/fuzz.sh --total "$fuzz_seconds"
+fi

@@ -10,6 +10,7 @@
 namespace ticketd::parser {
 namespace {
 
+using namespace std::string_literals;
 using namespace std::string_view_literals;
 
 std::size_t count_kind(const Defects& defects, DefectKind kind) {
@@ -123,6 +124,25 @@ TEST(CharsetConverter, OneDefectPerKindPerCall) {
             "\xEF\xBF\xBD-\xEF\xBF\xBD-ÿ");
   EXPECT_EQ(count_kind(defects, DefectKind::invalid_utf8), 1u);
   EXPECT_EQ(count_kind(defects, DefectKind::nul_byte), 1u);
+}
+
+// glibc's ISO-10646 (UCS-4) decoder writes code points past U+10FFFF as 5- and 6-byte
+// forms that are not UTF-8 (fuzz/regressions/encoded_words): the output is
+// repaired with U+FFFD and the defect says so; what is valid passes.
+TEST(CharsetConverter, WhatIconvWritesIsCheckedUtf8) {
+  CharsetConverter conv;
+  for (std::string_view wide : {"\x48\x47\x46\xAE"sv, "\x7F\xFF\xFF\xFF"sv}) {
+    Defects defects;
+    const std::string out =
+        "A" + conv.to_utf8("iso-10646", "\x00\x00\x00\x41"s + std::string(wide), defects);
+    EXPECT_TRUE(is_valid_utf8(out)) << out.size();
+    EXPECT_TRUE(out.starts_with("AA")) << out;
+    EXPECT_NE(out.find("\xEF\xBF\xBD"), std::string::npos);
+    EXPECT_FALSE(defects.empty());
+  }
+  Defects none;
+  EXPECT_EQ(conv.to_utf8("ucs-4be", "\x00\x01\xF3\x89"sv, none), "\xF0\x9F\x8E\x89");
+  EXPECT_TRUE(none.empty());
 }
 
 TEST(CharsetConverter, LargeBodyInEveryPath) {
