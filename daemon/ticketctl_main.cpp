@@ -11,6 +11,7 @@
 #include "daemon/exit_codes.h"
 #include "daemon/outbound.h"
 #include "daemon/render.h"
+#include "daemon/terminal.h"
 #include "parser/parse.h"
 #include "store/store.h"
 #include "templates/composer.h"
@@ -376,6 +377,11 @@ int main(int argc, char** argv) {
     std::cerr << "ticketctl: --config FILE is required for this command\n";
     return kExitUsage;
   }
+  // Tables and views for people: nothing from a mail reaches the terminal as
+  // a control sequence. JSON is escaped by its encoder; a raw preview is the
+  // composed mail (7-bit, CRLF) and must stay byte-exact.
+  std::optional<ticketd::daemon::TerminalSafeScope> safe;
+  if (!as_json && !(*preview && raw)) safe.emplace(std::cout);
   try {
     Config config = load_config(config_path);
     ticketd::store::Store store(config.store.path, static_cast<int>(config.store.busy_timeout_ms));

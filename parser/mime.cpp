@@ -91,7 +91,8 @@ HeaderBlock split_header_block(std::string_view part, const ParseLimits& limits,
       block.body = part.substr(pos);
       return block;
     }
-    if (line_start > limits.max_header_bytes) {
+    // The cap is on where a line ends: one 10 MB line is past it too.
+    if (line_start + line.size() > limits.max_header_bytes) {
       if (!size_capped) {
         size_capped = true;
         flush();

@@ -22,6 +22,7 @@ packages=(
   python3 python3-yaml                 # corpus conformance and CLI tests
   util-linux                           # setpriv (read-only store test)
   time                                 # /usr/bin/time -v: peak RSS in bench/
+  strace                               # tests/hostile: no path or socket from a hostile mail
 )
 
 missing=()
