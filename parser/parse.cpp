@@ -177,7 +177,9 @@ class Walker {
         for (auto& f : files) {
           PartInfo fi;
           fi.type = "application/octet-stream";
-          fi.filename = std::move(f.filename);
+          // The name is bytes of this text, in its charset (fuzz_message found
+          // raw 8-bit names reaching Attachment::filename as invalid UTF-8).
+          conv_.to_utf8(info.charset, f.filename, fi.filename, msg_.defects);
           add_attachment(fi, std::move(f.data));
         }
       }

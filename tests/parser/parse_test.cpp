@@ -128,6 +128,15 @@ TEST(Parse, UuencodedBody) {
   EXPECT_EQ(m.text.find("begin 644"), std::string::npos);
 }
 
+// The name after "begin 644" is in the text's charset (fuzz/regressions/message).
+TEST(Parse, UuencodedNameIsReadInTheTextCharset) {
+  Message m = parse_message(head() +
+                            "Content-Type: text/plain; charset=iso-8859-1\r\n\r\nSee file:\r\n\r\n"
+                            "begin 644 r\xe9sum\xe9.txt\r\n&:&5L;&\\*\r\n`\r\nend\r\n");
+  ASSERT_EQ(m.attachments.size(), 1u);
+  EXPECT_EQ(m.attachments[0].filename, "résumé.txt");
+}
+
 TEST(Parse, ThreadKeys) {
   Message m = parse_message(
       "From: karen@example.com\r\nTo: \"Support\" <support+abc123def@example.com>\r\n"
