@@ -472,6 +472,16 @@ IngestOutcome Ingestor::ingest_tx(const PreparedMail& mail, std::int64_t now,
   if (auto report = ingest_report(tx, msg, raw_id, chash, now)) return *report;
 
   lifecycle::ThreadDecision d = lifecycle::decide_thread(msg, tx);
+  // Who wrote is what From says: nothing here can verify it. When the envelope
+  // (the MTA's sender, else Return-Path) names someone else, the events say
+  // so for whoever reads the ticket. Replies still go to From alone.
+  if (msg.return_path && !msg.return_path->empty() &&
+      store::lower_address(*msg.return_path) != sender) {
+    std::string envelope;
+    for (char c : *msg.return_path)
+      if (static_cast<unsigned char>(c) >= 0x20) envelope.push_back(c);
+    d.detail += " (envelope sender " + envelope + " is not From)";
+  }
   IngestOutcome out;
   std::int64_t ticket_id = 0;
   std::optional<std::int64_t> follows;  // a closed ticket this mail follows up
