@@ -402,8 +402,16 @@ class Walker {
   // Gives made-up names that repeat a name of this mail a counter.
   void number_attachment_names() {
     std::vector<std::string> names = numbered_names(names_);
-    for (std::size_t i = 0; i < names.size() && i < msg_.attachments.size(); ++i)
+    for (std::size_t i = 0; i < names.size() && i < msg_.attachments.size(); ++i) {
+      // Made-up names take bytes from raw header values (Content-Location,
+      // Content-ID): whatever they were, a name is UTF-8 (fuzz_message).
+      if (!is_valid_utf8(names[i])) {
+        std::string repaired;
+        append_repaired_utf8(names[i], repaired);
+        names[i] = std::move(repaired);
+      }
       msg_.attachments[i].filename = std::move(names[i]);
+    }
   }
 
   // Joins the collected pieces into Message::text / html.
