@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "daemon/crash_point.h"
 #include "daemon/outbound.h"
 #include "templates/composer.h"
 #include "transport/curl_util.h"
@@ -295,8 +296,10 @@ DeliveryPass deliver_due(store::Store& store, const Config& config, std::string_
       record(store, config, row, {}, {Attempt::delivered, 0, "", {}}, now, pass);
       continue;
     }
+    crash_point("after_outbox_row");
     const auto sending = std::chrono::steady_clock::now();
     const auto result = smtp.send({mail->second, rcpts}, mail->first);
+    if (result.ok()) crash_point("after_smtp_250");
     const Millis took = since(sending);
     Attempt a = attempt_of(result);
     // Nothing reached the server (connect, greeting, TLS, auth): the same

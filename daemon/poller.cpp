@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 
+#include "daemon/crash_point.h"
 #include "transport/curl_util.h"
 
 namespace ticketd::daemon {
@@ -180,6 +181,7 @@ PassResult Poller::pass() {
     for (const auto& m : out.mails)
       out.prepared.push_back(prepare_mail(
           RawMail{m.bytes, static_cast<std::int64_t>(m.bytes.size()), false}, *config_));
+    crash_point("after_fetch");
     return step;
   };
   // Pipelined, two stages on two threads: while this thread stores batch k
@@ -306,7 +308,10 @@ Poller::Stored Poller::store_attempt(const Fetched& batch, std::uint32_t uidvali
         ++tally.stored;
       stored.emplace_back(std::move(*out), std::move(where));
     }
-    if (!done.empty()) tx.commit();
+    if (!done.empty()) {
+      tx.commit();
+      crash_point("after_commit");
+    }
   } catch (const store::Error& e) {
     // Nothing of this batch is stored; it stays on the server for the next
     // pass.

@@ -11,7 +11,7 @@ root=$(pwd)
 bash scripts/install-deps.sh
 bash scripts/mailstack/install.sh   # Postfix + Dovecot for the integration tests (never started system-wide)
 build=${BUILD_DIR:-$root/build/test-asan}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DTICKETD_SANITIZE=ON >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DTICKETD_SANITIZE=ON -DTICKETD_CRASH_POINTS=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 # The shared corpus lives beside the repository; the conformance test says so
