@@ -1,6 +1,7 @@
 #include "store/sqlite.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace ticketd::store {
 
@@ -34,6 +35,16 @@ void configure_sqlite_once() {
   }();
   (void)done;
 }
+// SQLite's message, and for I/O trouble what the system said: "disk I/O error"
+// alone does not tell a full disk from a bad one (tests/daemon_it/fulldisk).
+std::string describe(sqlite3* db, int rc, std::string msg) {
+  const int primary = rc & 0xff;
+  if (db && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_FULL)) {
+    if (const int err = sqlite3_system_errno(db); err != 0)
+      msg += std::string(" (") + std::strerror(err) + ")";
+  }
+  return msg;
+}
 }  // namespace
 
 Db::Db(const std::string& path, int busy_timeout_ms, bool read_only) {
@@ -42,7 +53,7 @@ Db::Db(const std::string& path, int busy_timeout_ms, bool read_only) {
   flags |= SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    std::string msg = describe(db_, rc, db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);
     db_ = nullptr;
     throw Error(rc, "open " + path + ": " + msg);
@@ -79,14 +90,15 @@ void Db::drop_cache() {
 }
 
 void Db::fail(int rc, std::string_view context) const {
-  throw Error(rc, std::string(context) + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
+  throw Error(rc, std::string(context) + ": " +
+                      describe(db_, rc, db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
 }
 
 void Db::exec(const char* sql) {
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
-    std::string msg = err ? err : sqlite3_errstr(rc);
+    std::string msg = describe(db_, rc, err ? err : sqlite3_errstr(rc));
     sqlite3_free(err);
     throw Error(rc, msg);
   }
