@@ -71,7 +71,7 @@ std::optional<Config> load_or_report(const std::string& config_path) {
 }
 
 int run_ingest(const std::string& config_path, int verbosity,
-               std::optional<std::string> envelope_sender) {
+               std::optional<std::string> envelope_sender, std::optional<std::int64_t> now) {
   auto loaded = load_or_report(config_path);
   if (!loaded) return kExitConfig;
   const Config& config = *loaded;
@@ -95,7 +95,7 @@ int run_ingest(const std::string& config_path, int verbosity,
   try {
     ticketd::store::Store store(config.store.path, static_cast<int>(config.store.busy_timeout_ms));
     Ingestor ingestor(store, config, secret);
-    auto out = ingestor.ingest(raw, static_cast<std::int64_t>(std::time(nullptr)));
+    auto out = ingestor.ingest(raw, now.value_or(static_cast<std::int64_t>(std::time(nullptr))));
     if (!out) {
       // Whatever the store's trouble, the MTA must keep the mail: 75.
       std::cerr << "ticketd: mail not stored, try again later: " << out.error().detail << "\n";
@@ -225,6 +225,9 @@ int main(int argc, char** argv) {
                      "Envelope sender as the MTA saw it (Postfix pipe: -f ${sender}; \"\" or <> "
                      "for the null sender). Default: $SENDER when the MTA sets it (Postfix "
                      "local(8)). Used to recognise bounces and auto-replies.");
+  std::optional<std::int64_t> ingest_now;
+  ingest->add_option("--now", ingest_now,
+                     "Pretend the time is this (seconds since the epoch; tests and replays)");
 
   std::optional<std::int64_t> tick_now;
   auto* tick = app.add_subcommand(
@@ -262,7 +265,7 @@ int main(int argc, char** argv) {
     // Postfix's local(8) exports the envelope sender as SENDER ("" for <>).
     if (!envelope_sender)
       if (const char* env = std::getenv("SENDER")) envelope_sender = std::string(env);
-    return run_ingest(config_path, verbosity, std::move(envelope_sender));
+    return run_ingest(config_path, verbosity, std::move(envelope_sender), ingest_now);
   }
   if (*check) return run_check_config(config_path);
   if (*tick) return run_tick(config_path, tick_now, verbosity);
