@@ -14,10 +14,15 @@
    X-Auto-Response-Suppress, a null envelope sender: no answer at all.
 3. ticketd's own acknowledgement delivered back into its inbox: no ticket,
    no answer, one log line.
+4. A bounce storm: 1,000 tickets (`run --once` over a Maildir, no [smtp]),
+   then 1,000 delivery status reports (multipart/report, null sender), one
+   per acknowledgement: each tied to its outbox row's ticket, none answered,
+   every failing address suppressed (a new mail from one gets no answer).
 Prints a summary line and 'N passed, M failed'.
 """
 import email
 import email.policy
+import email.utils
 import os
 import subprocess
 import sys
@@ -30,7 +35,7 @@ import harness as h  # noqa: E402
 args = h.parse_args(__doc__)
 R = h.Results("daemon_it.loop: an auto-responder and ticketd for a simulated day")
 RUN = h.new_run_id()
-h.budget(420)  # ctest TIMEOUT is 480 s
+h.budget(840)  # ctest TIMEOUT is 900 s
 scratch = h.scratch_dir("loop")
 stack = None
 STEP_S = 300
@@ -134,6 +139,76 @@ def own_mail_back(desk, bot):
     R.check("own.one_log_line", len(lines) == 1 and "own_mail" in lines[0], lines)
 
 
+STORM = 1000
+
+
+def dsn(desk, customer, ack_id, number, k):
+    """A delivery status report (RFC 3464) for the acknowledgement `ack_id`."""
+    return (f"Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.storm.example>\r\n"
+            f"To: {desk.support}\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+            f"Date: {email.utils.formatdate()}\r\nMessage-ID: <dsn-{k}-{RUN}@mx.storm.example>\r\n"
+            f"Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+            f'Content-Type: multipart/report; report-type=delivery-status; boundary="b{k}"\r\n\r\n'
+            f"--b{k}\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered to "
+            f"<{customer}>: 550 5.1.1 User unknown\r\n"
+            f"--b{k}\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.storm.example\r\n"
+            f"\r\nFinal-Recipient: rfc822; {customer}\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+            f"Diagnostic-Code: smtp; 550 5.1.1 User unknown\r\n"
+            f"--b{k}\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: {desk.support}\r\n"
+            f"To: {customer}\r\nSubject: [#{number}] Printer jams\r\nMessage-ID: <{ack_id}>\r\n"
+            f"--b{k}--\r\n").encode()
+
+
+def bounce_storm():
+    d = os.path.join(scratch, "storm")
+    os.makedirs(d, exist_ok=True)
+    desk = h.Desk(args, stack, d, f"storm-{RUN}")
+    stack.adduser(desk.support)
+    c = desk.base_config()
+    c.drop("[smtp]")  # nothing leaves: the reports below are about the queued rows
+    desk.write_config(c)
+    md = stack.maildir(desk.support)
+    customers = [f"c{k:04d}-{RUN}@storm.example" for k in range(STORM)]
+    for k, cust in enumerate(customers):
+        stack.drop_mail(md, h.make_mail(f"Customer {k} <{cust}>", desk.support, f"Printer jams ({k})",
+                                        "It jams again.\n", f"storm-{k}-{RUN}@storm.example"),
+                        f"{int(time.time())}.S{k}.{RUN}")
+    rc, err = desk.once(timeout=400)
+    R.check("storm.tickets_opened", rc == 0 and desk.query("SELECT COUNT(*) FROM tickets")[0][0] == STORM,
+            err[-800:])
+    acks = {r["to"][0]: r for r in desk.outbox_rows(kind="acknowledgement")}
+    R.check("storm.one_ack_each", len(acks) == STORM, len(acks))
+    rows_before = desk.query("SELECT COUNT(*) FROM outbox")[0][0]
+    for k, cust in enumerate(customers):
+        if cust in acks:
+            stack.drop_mail(md, dsn(desk, cust, acks[cust]["message_id"], acks[cust]["ticket"], k),
+                            f"{int(time.time())}.D{k}.{RUN}")
+    rc, err = desk.once(timeout=400)
+    R.check("storm.reports_stored", rc == 0 and stack.count(desk.support) == 0, err[-800:])
+    tied = desk.query("SELECT COUNT(DISTINCT e.ticket_id) FROM events e JOIN outbox o ON "
+                      "o.ticket_id = e.ticket_id AND o.kind = 'acknowledgement' AND "
+                      "instr(e.detail, o.message_id) > 0 WHERE e.kind = 'delivery_failure'")[0][0]
+    quarantined = desk.query("SELECT COUNT(*) FROM quarantine")[0][0]
+    answers = desk.query("SELECT COUNT(*) FROM outbox")[0][0] - rows_before
+    suppressed = desk.query("SELECT COUNT(*) FROM failing_addresses WHERE address LIKE ?",
+                            f"%-{RUN}@storm.example")[0][0]
+    R.check("storm.each_tied_to_its_row", tied == STORM and quarantined == 0, (tied, quarantined))
+    R.check("storm.no_answer", answers == 0, answers)
+    R.check("storm.failing_addresses_suppressed", suppressed == STORM, suppressed)
+    # A new question from a failing address: stored, not answered, and said why.
+    cust = customers[7]
+    stack.drop_mail(md, h.make_mail(f"Customer 7 <{cust}>", desk.support, "Another thing",
+                                    "Also the scanner.\n", f"storm-again-{RUN}@storm.example"),
+                    f"{int(time.time())}.A.{RUN}")
+    desk.once(timeout=120)
+    number = desk.ticket_of(f"storm-again-{RUN}@storm.example")
+    R.check("storm.new_mail_stored", number is not None)
+    R.check("storm.new_mail_not_answered", not desk.outbox_rows(number=number, kind="acknowledgement"),
+            desk.outbox_rows(number=number))
+    print(f"storms: {STORM} delivery reports, tied to their row: {tied}, answers: {answers}, "
+          f"addresses suppressed: {suppressed}", flush=True)
+
+
 def main():
     global stack
     stack = h.Stack.shared_or_private(scratch)
@@ -144,7 +219,7 @@ def main():
     bot = stack.adduser(f"bot-{RUN}@example.test")
     desk.write_config(desk.base_config())
     for part in (lambda: responder_day(desk, bot), lambda: automatic_mails(desk),
-                 lambda: own_mail_back(desk, bot)):
+                 lambda: own_mail_back(desk, bot), bounce_storm):
         try:
             part()
         except Exception:
