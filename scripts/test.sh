@@ -19,11 +19,20 @@ cmake --build "$build" -j"$(nproc)"
 export CORPUS_DIR=${CORPUS_DIR:-$root/../shared/corpus}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --test-dir "$build" --output-on-failure -j2
+# Tests that inject faults or hostile input keep a summary line each here.
+export TICKETD_SUMMARY_DIR="$build/summary"
+rm -rf "$TICKETD_SUMMARY_DIR"
+status=0
+ctest --test-dir "$build" --output-on-failure -j2 || status=$?
 
 # Fuzz every target briefly (clang + libFuzzer, build/fuzz): a finding fails
 # the run and leaves its input in build/fuzz/findings/.
 fuzz_seconds=${FUZZ_SECONDS:-60}
 if [ "$fuzz_seconds" -gt 0 ]; then
-  bash scripts/fuzz.sh --total "$fuzz_seconds"
+  bash scripts/fuzz.sh --total "$fuzz_seconds" | tee "$build/fuzz.out" || status=1
 fi
+
+echo "== summary: hostile input, takeovers, faults, loops =="
+cat "$TICKETD_SUMMARY_DIR"/*.txt 2>/dev/null || echo "(no summary lines: those tests did not run)"
+grep -E "^fuzz" "$build/fuzz.out" 2>/dev/null || true
+exit $status

@@ -1,5 +1,6 @@
 """The CLI tests' tally: check() records one assertion, finish() prints
 'FAIL name: detail' lines and 'N passed, M failed' and exits 1 on any failure."""
+import os
 import sys
 
 passed = failed = 0
@@ -23,3 +24,14 @@ def finish(cleanup=None):
     if failed == 0 and cleanup:
         cleanup()
     sys.exit(1 if failed else 0)
+
+
+def summary(line):
+    """Prints a category's summary line; with TICKETD_SUMMARY_DIR set (the test
+    command sets it) also keeps it there, for the closing summary."""
+    print(line, flush=True)
+    d = os.environ.get("TICKETD_SUMMARY_DIR")
+    if d:
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "summary.txt"), "a") as f:
+            f.write(line + "\n")

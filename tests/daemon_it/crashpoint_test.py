@@ -130,8 +130,8 @@ def main():
                 resent += got[2]
         except Exception:
             R.check(f"{point}.no_exception", False, traceback.format_exc())
-    print(f"faults: {len(POINTS)} crash points injected, mails lost: {lost}, "
-          f"mails stored twice: {doubled}, resends (same Message-ID): {resent}", flush=True)
+    h.summary(f"faults: {len(POINTS)} crash points injected, mails lost: {lost}, "
+              f"mails stored twice: {doubled}, resends (same Message-ID): {resent}")
     return h.finish(R, scratch, stack, args)
 
 

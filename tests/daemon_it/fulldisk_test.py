@@ -145,7 +145,7 @@ def main():
         h.cleanup_procs()
         for m in reversed(mounts):
             subprocess.run(["umount", "-l", m], capture_output=True)
-    print(f"faults: disk full in pipe mode and in the daemon, mails lost: {lost}", flush=True)
+    h.summary(f"faults: disk full in pipe mode and in the daemon, mails lost: {lost}")
     return h.finish(R, scratch, stack, args)
 
 

@@ -90,6 +90,17 @@ class Results:
         return 1 if self.failed else 0
 
 
+def summary(line):
+    """Prints a category's summary line and keeps it for the test command's
+    closing summary (TICKETD_SUMMARY_DIR, as tests/cli/checks.py)."""
+    print(line, flush=True)
+    d = os.environ.get("TICKETD_SUMMARY_DIR")
+    if d:
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "summary.txt"), "a") as f:
+            f.write(line + "\n")
+
+
 def wait_until(pred, timeout, interval=0.05):
     """pred()'s first truthy value, or None after `timeout` seconds."""
     deadline = time.monotonic() + timeout

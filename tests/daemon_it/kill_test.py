@@ -226,6 +226,8 @@ def main():
     R.check("db.every_mail_stored", not missing, f"{len(missing)} missing, e.g. {missing[:5]}")
     R.check("db.every_mail_exactly_one_entry", not twice, twice)
     R.check("db.nothing_else_stored", set(per_mid) <= set(all_mids), set(per_mid) - set(all_mids))
+    h.summary(f"faults: {ROUNDS + DELIVERY_ROUNDS} kill -9 at random points over {total} mails, "
+              f"mails lost: {len(missing)}, stored twice: {len(twice)}")
     raws = desk.query("SELECT count(*) FROM raw_mail")[0][0]
     R.figure("db.raw_mail_rows", raws)
     q = desk.query("SELECT reason, count(*) FROM quarantine GROUP BY reason")

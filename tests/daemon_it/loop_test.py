@@ -92,8 +92,8 @@ def responder_day(desk, bot):
     R.check("loop.dies_out", all(t < t0 + DAY_S // 2 for t, _ in received), received[-3:])
     blocked = desk.query("SELECT COUNT(*) FROM events WHERE kind = 'guard' OR detail LIKE '%no acknowledgement%'")
     R.check("loop.guard_says_why", blocked[0][0] >= 1, blocked)
-    print(f"loops: a simulated day with a naive auto-responder: {n[0]} mails from it, "
-          f"{len(received)} answers from ticketd (at most {worst} in an hour)", flush=True)
+    h.summary(f"loops: a simulated day with a naive auto-responder: {n[0]} mails from it, "
+              f"{len(received)} answers from ticketd (at most {worst} in an hour)")
     return received
 
 
@@ -119,7 +119,7 @@ def automatic_mails(desk):
                           "WHERE r.address = ?", frm)[0][0]
         R.check(f"automatic.{name}.no_answer", rows == 0, rows)
         answered += rows
-    print(f"loops: {len(kinds)} kinds of automatic mail, answers: {answered}", flush=True)
+    h.summary(f"loops: {len(kinds)} kinds of automatic mail, answers: {answered}")
 
 
 def own_mail_back(desk, bot):
@@ -205,8 +205,8 @@ def bounce_storm():
     R.check("storm.new_mail_stored", number is not None)
     R.check("storm.new_mail_not_answered", not desk.outbox_rows(number=number, kind="acknowledgement"),
             desk.outbox_rows(number=number))
-    print(f"storms: {STORM} delivery reports, tied to their row: {tied}, answers: {answers}, "
-          f"addresses suppressed: {suppressed}", flush=True)
+    h.summary(f"storms: {STORM} delivery reports, tied to their row: {tied}, answers: {answers}, "
+              f"addresses suppressed: {suppressed}")
 
 
 def main():

@@ -44,7 +44,7 @@ ap.add_argument("--ticketctl", required=True)
 args = ap.parse_args()
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from checks import check, finish  # noqa: E402
+from checks import check, finish, summary  # noqa: E402
 
 BOUND_S = 120  # per mail; ASan+UBSan Debug build on 2 shared cores
 MARK = "zq7hostile"  # in every hostile attachment name and URL: strace looks for it
@@ -55,8 +55,13 @@ os.chmod(scratch, 0o755)
 tally = {}
 
 
+troubled = {}  # category -> runs that hung or did not exit 0
+current = [""]
+
+
 def count(category, inputs=1):
     tally[category] = tally.get(category, 0) + inputs
+    current[0] = category
 
 
 def write_config(name, extra=""):
@@ -99,7 +104,10 @@ def ingest(cfg, raw, trace=None):
     try:
         r = subprocess.run(cmd, input=raw, capture_output=True, timeout=BOUND_S)
     except subprocess.TimeoutExpired:
+        troubled[current[0]] = troubled.get(current[0], 0) + 1
         return None, BOUND_S
+    if r.returncode != 0:
+        troubled[current[0]] = troubled.get(current[0], 0) + 1
     return r, time.monotonic() - t
 
 
@@ -405,7 +413,8 @@ try:
               (st, asg))
 
     for cat, n in sorted(tally.items()):
-        print(f"hostile {cat}: {n} inputs tried")
+        summary(f"hostile mail, {cat.replace('_', ' ')}: {n} inputs tried, "
+                f"crashes, hangs or refusals: {troubled.get(cat, 0)}")
 finally:
     pass
 

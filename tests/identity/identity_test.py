@@ -34,7 +34,7 @@ ap.add_argument("--ticketctl", required=True)
 args = ap.parse_args()
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from checks import check, finish  # noqa: E402
+from checks import check, finish, summary  # noqa: E402
 
 ANN = "ann@customer.example"        # requester
 CAROL = "carol@customer.example"    # collaborator (Cc on the first mail)
@@ -211,7 +211,7 @@ try:
         check(f"token_{label}.ticket_untouched", snapshot(tid) == before and MALLORY not in recipients(tid),
               (before, snapshot(tid)))
 
-    print(f"identity: {cases} cases, takeovers: {takeovers}")
+    summary(f"identity: {cases} cases of evidence x sender, takeovers: {takeovers}")
 finally:
     pass
 
