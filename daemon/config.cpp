@@ -129,6 +129,10 @@ const std::vector<Key>& keys() {
        [](Config& c, const toml::node& n) {
          c.guard.max_open_tickets_per_sender = static_cast<int>(int_of(n));
        }},
+      {"guard", "max_collaborators_per_mail", Key::integer, false, 0, 1000,
+       [](Config& c, const toml::node& n) {
+         c.guard.max_collaborators_per_mail = static_cast<int>(int_of(n));
+       }},
       {"guard", "failing_address_hours", Key::integer, false, 0, 8760,
        [](Config& c, const toml::node& n) { c.guard.failing_address_seconds = int_of(n) * 3600; }},
   };

@@ -574,11 +574,18 @@ IngestOutcome Ingestor::ingest_tx(const PreparedMail& mail, std::int64_t now,
     // except our own support address, our agents and the requester.
     const std::string support = store::lower_address(config_.support.address);
     std::vector<store::Person> ccs;
+    std::size_t left_out = 0;
+    const auto cap =
+        static_cast<std::size_t>(std::max(0, config_.guard.max_collaborators_per_mail));
     for (const auto& cc : msg.cc) {
       std::string a = store::lower_address(cc.address);
       if (a.find('@') == std::string::npos || a == support || a == sender || dir.agent(a)) continue;
       if (std::ranges::any_of(ccs, [&](const store::Person& p) { return p.address == a; }))
         continue;
+      if (ccs.size() >= cap) {
+        ++left_out;
+        continue;
+      }
       ccs.push_back({cc.name, std::move(a)});
     }
     // Decided before the row is written, so that it is written once with
@@ -610,6 +617,12 @@ IngestOutcome Ingestor::ingest_tx(const PreparedMail& mail, std::int64_t now,
     if (!added.empty())
       tx.add_event(ticket_id, now, "collaborator", actor,
                    "in Cc of the first mail, now copied on answers: " + added, row);
+    if (left_out > 0)
+      tx.add_event(ticket_id, now, "guard", actor,
+                   std::to_string(left_out) +
+                       " more Cc address(es) not made collaborators: at most " +
+                       std::to_string(cap) + " a mail ([guard] max_collaborators_per_mail)",
+                   row);
     if (follows) {
       tx.link_ticket(ticket_id, *follows);
       tx.add_event(*follows, now, "followed_up", actor, "a reply opened " + t.number, row);

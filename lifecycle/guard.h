@@ -17,6 +17,7 @@ struct GuardSettings {
   int max_auto_per_recipient = 5;                // automatic mails to one address ...
   std::int64_t rate_window_seconds = 3600;       // ... per this window
   int max_open_tickets_per_sender = 20;          // beyond: stored, not answered
+  int max_collaborators_per_mail = 20;           // Cc addresses one mail may add to a ticket
   std::int64_t failing_address_seconds = 86400;  // after a bounce, no automatic mail for this long
   std::vector<std::string> our_addresses;  // support addresses (lower-case), incl. bounce address
   std::string our_message_id_domain;       // right side of Message-IDs we generate

@@ -29,6 +29,7 @@ TEST(Config, ShippedExampleIsValid) {
   EXPECT_EQ(c.lifecycle.auto_close_after_seconds, 7 * 86400);
   EXPECT_EQ(c.lifecycle.sla.at(ticketd::lifecycle::Priority::urgent).first_response_seconds, 3600);
   EXPECT_EQ(c.guard.max_auto_per_recipient, 5);
+  EXPECT_EQ(c.guard.max_collaborators_per_mail, 20);
   EXPECT_EQ(c.guard.our_message_id_domain, "ticketd.example.com");
   EXPECT_EQ(c.daemon.batch_mails, 2000);
 }
@@ -52,6 +53,11 @@ const Bad kBad[] = {
     {"batch_mails_zero",
      "[store]\npath = \"a\"\n[support]\naddress = \"s@x.example\"\n[daemon]\nbatch_mails = 0\n",
      ":6: daemon.batch_mails: must be between"},
+    {"collaborators_out_of_range",
+     "[store]\npath = \"a\"\n[support]\naddress = "
+     "\"s@x.example\"\n[guard]\nmax_collaborators_per_mail = "
+     "5000\n",
+     ":6: guard.max_collaborators_per_mail: must be between"},
     {"missing_required", "[store]\npath = \"a.db\"\n", "support.address: required key missing"},
     {"bad_address", "[store]\npath = \"a\"\n[support]\naddress = \"Support <s@x>\"\n",
      ":4: support.address: not a plain address"},

@@ -187,16 +187,20 @@ try:
             named = [det for kind, det in evs if kind == "parse_defects"]
             for want in defects:
                 check(f"limits.{name}.defect_{want}", any(want in x for x in named), evs)
-    # 100k addresses: the Cc list is cut at the parser's cap (1,000), so at most
-    # that many collaborators beside the requester and the agent; the
-    # acknowledgement goes to the requester alone.
+    # 100k addresses: the Cc list is cut at the parser's cap (1,000), and of
+    # those at most [guard] max_collaborators_per_mail (20) become
+    # collaborators beside the requester and the agent, an event says how
+    # many were left out; the acknowledgement goes to the requester alone.
     t = ticket_of(d, "addrs@hostile.example")
     if t:
         with db(d) as c:
             n = c.execute("SELECT COUNT(*) FROM participants WHERE ticket_id = ?", (t[0],)).fetchone()[0]
             acked = c.execute("SELECT COUNT(*) FROM outbox o JOIN outbox_recipients r ON r.outbox_id = o.id "
                               "WHERE o.ticket_id = ? AND o.kind = 'acknowledgement'", (t[0],)).fetchone()[0]
-        check("limits.addresses_100k.collaborators_capped", 1 < n <= 1002, n)
+        check("limits.addresses_100k.collaborators_capped", n == 22, n)
+        check("limits.addresses_100k.cap_in_events",
+              any(k == "guard" and "not made collaborators" in det for k, det in events(d, t[0])),
+              events(d, t[0]))
         check("limits.addresses_100k.one_acknowledgement", acked == 1, acked)
 
     # Bare CR line ends: read as line ends (From and Subject found).
