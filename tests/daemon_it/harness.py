@@ -31,6 +31,7 @@ import socket
 import sqlite3
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -90,15 +91,10 @@ class Results:
         return 1 if self.failed else 0
 
 
-def summary(line):
-    """Prints a category's summary line and keeps it for the test command's
-    closing summary (TICKETD_SUMMARY_DIR, as tests/cli/checks.py)."""
-    print(line, flush=True)
-    d = os.environ.get("TICKETD_SUMMARY_DIR")
-    if d:
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "summary.txt"), "a") as f:
-            f.write(line + "\n")
+# A category's summary line, kept for the test command's closing summary:
+# the one helper of tests/cli/checks.py (TICKETD_SUMMARY_DIR).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from checks import summary  # noqa: E402,F401
 
 
 def wait_until(pred, timeout, interval=0.05):
