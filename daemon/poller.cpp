@@ -7,7 +7,6 @@
 #include <deque>
 #include <future>
 #include <optional>
-#include <span>
 
 #include "daemon/crash_point.h"
 #include "transport/curl_util.h"
@@ -40,7 +39,34 @@ PassResult failed(const transport::ImapError& e) {
 constexpr std::size_t kFirstBatchMails = 250;
 constexpr std::size_t kBatchBytes = 32u << 20;
 
+long ms(std::chrono::steady_clock::duration d) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+}
+
 }  // namespace
+
+std::vector<std::size_t> plan_pass_chunks(std::size_t n, std::size_t batch, std::size_t first) {
+  batch = std::max<std::size_t>(batch, 1);
+  first = std::clamp<std::size_t>(first, 1, batch);
+  // Storing a mail costs ~2x listing, fetching and parsing it (bench/drain):
+  // a chunk of twice the one being stored is fetched in about its time.
+  std::vector<std::size_t> head, tail;
+  for (std::size_t step = first; step < batch && n > 0; step *= 2) {
+    const std::size_t front = std::min(step, n);
+    head.push_back(front);
+    n -= front;
+    const std::size_t back = std::min(step, n);
+    if (back > 0) tail.push_back(back);
+    n -= back;
+  }
+  while (n > 0) {
+    const std::size_t full = std::min(batch, n);
+    head.push_back(full);
+    n -= full;
+  }
+  head.insert(head.end(), tail.rbegin(), tail.rend());
+  return head;
+}
 
 std::expected<transport::ImapConfig, std::string> imap_config(const Config& config,
                                                               const Config::Mailbox& m) {
@@ -134,12 +160,11 @@ PassResult Poller::pass() {
   const auto batch_mails = static_cast<std::size_t>(config_->daemon.batch_mails);
   std::deque<Work> queue;
   {
-    const std::span<const std::uint32_t> all(*uids);
-    const std::size_t head = std::min({all.size(), batch_mails, kFirstBatchMails});
-    queue.push_back({std::vector<std::uint32_t>(all.begin(), all.begin() + head), false});
-    for (std::size_t i = head; i < all.size(); i += batch_mails) {
-      const auto chunk = all.subspan(i, std::min(batch_mails, all.size() - i));
-      queue.push_back({std::vector<std::uint32_t>(chunk.begin(), chunk.end()), false});
+    auto next = uids->begin();
+    for (std::size_t n : plan_pass_chunks(uids->size(), batch_mails, kFirstBatchMails)) {
+      queue.push_back(
+          {std::vector<std::uint32_t>(next, next + static_cast<std::ptrdiff_t>(n)), false});
+      next += static_cast<std::ptrdiff_t>(n);
     }
   }
   // One step of the IMAP side: the next batch (its chunk's sizes first when
@@ -201,24 +226,46 @@ PassResult Poller::pass() {
   quarantine_all(first.oversized);
   if (!r.ok || stop_) return r;
   std::unique_ptr<Fetched> mails = std::move(first.parsed);
+  // The log is copied into the database on a third thread, beside both
+  // stages (the checkpointer has its own connection); in the IMAP side's
+  // path it held the next batch back by its whole time. One at a time.
+  std::future<void> checkpoint;
+  auto start_checkpoint = [&] {
+    if (!checkpointer_.due()) return;
+    if (checkpoint.valid()) {
+      if (checkpoint.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+      checkpoint.get();
+    }
+    checkpoint = std::async(std::launch::async, [this] { checkpointer_.run(); });
+  };
   std::vector<std::uint32_t> to_move;                    // committed, not yet moved
   const auto uidvalidity = imap_.mailbox().uidvalidity;  // read here: the side uses imap_
   for (;;) {
     struct Side {
       PassResult moved;
       std::optional<Step> next;
+      std::chrono::steady_clock::duration took{};
     };
     const bool more = !queue.empty() && !stop_;
     auto side = std::async(std::launch::async, [&, moving = std::move(to_move)]() mutable {
       Side out;
+      const auto t0 = std::chrono::steady_clock::now();
       if (!moving.empty()) mark_processed(moving, mailbox_.processed_folder, out.moved);
       if (more && out.moved.ok) out.next = next_batch();
-      if (checkpointer_.due()) checkpointer_.run();
+      out.took = std::chrono::steady_clock::now() - t0;
       return out;
     });
+    start_checkpoint();
     to_move.clear();
+    const auto s0 = std::chrono::steady_clock::now();
     const bool all_stored = store_batch(*mails, uidvalidity, r, to_move);
+    const auto s1 = std::chrono::steady_clock::now();
     Side got = side.get();
+    // Which stage holds the pipeline back: the store (waited_ms 0) or the
+    // IMAP side (move, list, fetch, parse).
+    spdlog::debug("batch stage=persist mailbox={} count={} store_ms={} side_ms={} waited_ms={}",
+                  mailbox_.name, mails->mails.size(), ms(s1 - s0), ms(got.took),
+                  ms(std::chrono::steady_clock::now() - s1));
     if (!got.moved.ok) {
       // Stored but still in the folder: the next pass finds them, the
       // dedupe recognises them, and the move is tried again.
@@ -235,13 +282,15 @@ PassResult Poller::pass() {
     if (!r.ok) break;
     mails = std::move(got.next->parsed);
   }
+  // The last move and the log's copy into the database run side by side:
+  // nothing else overlaps them.
+  start_checkpoint();
   if (!to_move.empty()) {
     PassResult moved;
     mark_processed(to_move, mailbox_.processed_folder, moved);
     if (!moved.ok) return moved;
     r.moved += moved.moved;
   }
-  if (checkpointer_.due()) checkpointer_.run();
   return r;
 }
 

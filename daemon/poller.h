@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "daemon/config.h"
 #include "daemon/ingest.h"
@@ -28,6 +29,14 @@ struct PassResult {
   std::string error;  // never a secret
   int stored = 0, duplicates = 0, quarantined = 0, moved = 0;
 };
+
+// How one pass splits `n` mails into the chunks it lists, fetches and stores
+// (each at most `batch`): the pipeline's stages overlap only from the
+// second chunk on, so the first chunks grow (first, 3 x first, ..., then
+// `batch`) and the last ones shrink in the same steps. The first store then
+// waits for a small fetch instead of a full batch, and the move of the last
+// chunk, which nothing overlaps, is a small one.
+std::vector<std::size_t> plan_pass_chunks(std::size_t n, std::size_t batch, std::size_t first);
 
 class Poller {
  public:

@@ -227,6 +227,15 @@ CREATE INDEX tickets_first_response_due ON tickets(first_response_due)
 CREATE INDEX tickets_resolution_due ON tickets(resolution_due)
   WHERE resolution_overdue = 0;
 )sql",
+    // 7: fewer bytes and index entries a mail (bench/drain). A mail's new
+    // text is nearly always the start of its text (the whole of a first
+    // mail, a reply's part above the quote): then new_text is '' and
+    // new_text_len its length in bytes (~2 KB a mail written once instead
+    // of twice). No query looks outbox rows up by the mail that caused them.
+    R"sql(
+ALTER TABLE messages ADD COLUMN new_text_len INTEGER;
+DROP INDEX outbox_by_source;
+)sql",
 };
 
 }  // namespace
@@ -257,9 +266,11 @@ void Store::set_cache_kib(int kib) {
 }
 
 void Store::migrate() {
-  auto st = db_.prepare("PRAGMA user_version");
-  st.step();
-  const std::int64_t have = st.i64(0);
+  const std::int64_t have = [&] {
+    auto st = db_.prepare("PRAGMA user_version");  // reset before the migrations (DROP INDEX)
+    st.step();
+    return st.i64(0);
+  }();
   constexpr std::int64_t want = std::size(kMigrations);
   static_assert(std::size(kMigrations) == kSchemaVersion);
   if (have > want)
@@ -375,7 +386,7 @@ namespace {
 
 constexpr const char* kEntryColumns =
     "SELECT id, COALESCE(message_id, ''), from_name, from_address, direction, kind, at, "
-    "subject, text, new_text FROM messages ";
+    "subject, text, new_text, new_text_len FROM messages ";
 
 // A stored mail's attachments in order; column 7 is the content when asked for.
 std::string attachments_of_message(bool with_data) {
@@ -410,7 +421,12 @@ ThreadEntry read_entry(const Stmt& st) {
   e.at = st.i64(6);
   e.subject = st.text(7);
   e.text = st.text(8);
-  e.new_text = st.text(9);
+  // Stored as a length when it is the start of the text (schema 7).
+  if (st.is_null(10))
+    e.new_text = st.text(9);
+  else
+    e.new_text = e.text.substr(
+        0, std::min<std::size_t>(static_cast<std::size_t>(st.i64(10)), e.text.size()));
   return e;
 }
 
@@ -665,8 +681,8 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
                              std::int64_t now) {
   auto st = db_.prepare(
       "INSERT INTO messages(ticket_id, raw_id, message_id, content_hash, direction, kind, "
-      "from_name, from_address, subject, sent_at, at, text, new_text, html, auto_kind) "
-      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
+      "from_name, from_address, subject, sent_at, at, text, new_text, html, auto_kind, "
+      "new_text_len) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
   st.bind(1, ticket_id);
   if (raw_id)
     st.bind(2, *raw_id);
@@ -682,7 +698,13 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
     st.bind(10, *msg.date);
   else
     st.bind_null(10);
-  st.bind(11, now).bind(12, msg.text).bind(13, msg.new_text).bind(14, msg.html);
+  st.bind(11, now).bind(12, msg.text).bind(14, msg.html);
+  if (std::string_view(msg.text).starts_with(msg.new_text)) {
+    st.bind(13, "").bind(16, static_cast<std::int64_t>(msg.new_text.size()));
+  } else {
+    st.bind(13, msg.new_text);
+    st.bind_null(16);
+  }
   if (msg.auto_kind == parser::AutoKind::none)
     st.bind_null(15);
   else

@@ -24,7 +24,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 struct Person {
   std::string name;

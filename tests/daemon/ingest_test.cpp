@@ -168,6 +168,48 @@ TEST_F(Ingest, ReplyByInReplyTo) {
   EXPECT_TRUE(has_event(events("TD-1001"), "message_added", "In-Reply-To <k1@mail.example>"));
 }
 
+// A mail's new text is stored as a length when it is the start of its text
+// (schema 7), as itself otherwise, and reads back the same either way.
+TEST_F(Ingest, NewTextReadsBackWhetherStoredAsLengthOrText) {
+  ingest(Mail{.body = "Grüße, the printer on floor 3 is jammed.\n"}.bytes());
+  ingest(Mail{.subject = "Re: Locked out",
+              .message_id = "<k2@mail.example>",
+              .in_reply_to = "<k1@mail.example>",
+              .body = "Still jammed.\n\nOn Tue, Karen wrote:\n> Grüße, the printer\n"}
+             .bytes());
+  const auto thread = store_->thread(store_->find_ticket("TD-1001")->id);
+  ASSERT_EQ(thread.size(), 2u);
+  EXPECT_EQ(thread[0].text, "Grüße, the printer on floor 3 is jammed.\n");
+  EXPECT_EQ(thread[0].new_text, "Grüße, the printer on floor 3 is jammed.");
+  EXPECT_EQ(thread[1].new_text.find("Still jammed."), 0u);
+  EXPECT_EQ(thread[1].new_text.find("wrote:"), std::string::npos);
+  EXPECT_NE(thread[1].text.find("wrote:"), std::string::npos);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(config_.store.path.c_str(), &db), SQLITE_OK);
+  auto one = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sql;
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return out;
+  };
+  // Both were prefixes: kept once, as lengths in bytes (not characters).
+  EXPECT_EQ(one("SELECT COUNT(*) FROM messages WHERE new_text = '' AND new_text_len > 0"), "2");
+  EXPECT_EQ(one("SELECT new_text_len FROM messages WHERE id = 1"),
+            std::to_string(thread[0].new_text.size()));
+  // A row as schema 6 wrote it (new_text in full, no length) and one whose
+  // new text is not the start of its text read back as stored.
+  EXPECT_EQ(sqlite3_exec(db,
+                         "UPDATE messages SET new_text = 'older row', new_text_len = NULL "
+                         "WHERE id = 2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(store_->thread(store_->find_ticket("TD-1001")->id)[1].new_text, "older row");
+}
+
 TEST_F(Ingest, ReplyByReferencesOnly) {
   ingest(Mail{}.bytes());
   auto out = ingest(Mail{.subject = "Re: Locked out",
