@@ -14,10 +14,14 @@ std::optional<std::int64_t> opt(const Stmt& st, int col) {
 }
 
 // Automatic kinds count towards the per-recipient rate limit; an agent's
-// answer is a person writing and does not.
-constexpr const char* kAutomaticKinds =
-    "('acknowledgement','agent_alert','reminder','closure','rejection','command_error',"
-    "'overdue_alert')";
+// answer is a person writing and does not. Their recipients' rows carry
+// auto_at (schema 8, which lists the same kinds for rows from before).
+constexpr std::string_view kAutomaticKinds[] = {"acknowledgement", "agent_alert", "reminder",
+                                                "closure",         "rejection",   "command_error",
+                                                "overdue_alert"};
+bool automatic_kind(std::string_view kind) {
+  return std::ranges::find(kAutomaticKinds, kind) != std::end(kAutomaticKinds);
+}
 }  // namespace
 
 lifecycle::TicketView Tx::ticket_view(std::int64_t ticket_id) {
@@ -122,11 +126,17 @@ void Tx::apply_lists(std::int64_t id, const lifecycle::Decisions& d) {
 
 lifecycle::AssignmentState Tx::assignment_state() {
   lifecycle::AssignmentState s;
-  auto st = db_.prepare("SELECT team, last_agent FROM assignment");
-  while (st.step()) s.last_assigned[st.text(0)] = st.text(1);
-  // Kept by triggers on tickets (schema 5): counting here was O(open tickets).
-  auto open = db_.prepare("SELECT assignee, open FROM open_by_assignee WHERE open > 0");
-  while (open.step()) s.open_tickets[open.text(0)] = static_cast<int>(open.i64(1));
+  // One statement for both. The open counts are kept by create_ticket and
+  // triggers on tickets (schemas 5, 8): counting here was O(open tickets).
+  auto st = db_.prepare(
+      "SELECT 0, team, last_agent FROM assignment UNION ALL "
+      "SELECT 1, assignee, open FROM open_by_assignee WHERE open > 0");
+  while (st.step()) {
+    if (st.i64(0) == 0)
+      s.last_assigned[st.text(1)] = st.text(2);
+    else
+      s.open_tickets[st.text(1)] = static_cast<int>(st.i64(2));
+  }
   return s;
 }
 
@@ -139,22 +149,20 @@ void Tx::set_last_assigned(std::string_view team, std::string_view agent) {
 lifecycle::RecipientHistory Tx::history(std::string_view address, std::int64_t since) {
   const std::string addr = lower_address(address);
   lifecycle::RecipientHistory h;
-  auto sent = db_.prepare(
-      std::string("SELECT COUNT(*) FROM outbox_recipients r JOIN outbox o ON o.id = r.outbox_id "
-                  "WHERE r.address = ?1 AND o.created_at >= ?2 AND o.kind IN ") +
-      kAutomaticKinds);
-  sent.bind(1, addr).bind(2, since);
-  sent.step();
-  h.auto_sent_in_window = static_cast<int>(sent.i64(0));
-  auto open = db_.prepare(
-      "SELECT COUNT(*) FROM tickets WHERE requester_address = ?1 AND state IN "
-      "('new','open','pending')");
-  open.bind(1, addr);
-  open.step();
-  h.open_tickets = static_cast<int>(open.i64(0));
-  auto failing = db_.prepare("SELECT until FROM failing_addresses WHERE address = ?1");
-  failing.bind(1, addr);
-  if (failing.step()) h.failing_until = failing.i64(0);
+  // One statement (each costs about as much again as its lookups): the
+  // address's automatic mail in the window, one range of
+  // outbox_recipients_auto however much was sent to it before; its open
+  // tickets; whether it is failing.
+  auto st = db_.prepare(
+      "SELECT (SELECT COUNT(*) FROM outbox_recipients WHERE address = ?1 AND auto_at >= ?2), "
+      "(SELECT COUNT(*) FROM tickets WHERE requester_address = ?1 AND state IN "
+      "('new','open','pending')), "
+      "(SELECT until FROM failing_addresses WHERE address = ?1)");
+  st.bind(1, addr).bind(2, since);
+  st.step();
+  h.auto_sent_in_window = static_cast<int>(st.i64(0));
+  h.open_tickets = static_cast<int>(st.i64(1));
+  if (!st.is_null(2)) h.failing_until = st.i64(2);
   return h;
 }
 
@@ -180,12 +188,18 @@ std::int64_t Tx::queue(const OutboxRow& row) {
   st.run();
   const std::int64_t id = db_.last_insert_id();
   auto rcpt = db_.prepare(
-      "INSERT OR IGNORE INTO outbox_recipients(outbox_id, address, role) VALUES(?1,?2,?3)");
+      "INSERT OR IGNORE INTO outbox_recipients(outbox_id, address, role, auto_at) "
+      "VALUES(?1,?2,?3,?4)");
+  const bool automatic = automatic_kind(row.kind);
   for (const auto* list : {&row.to, &row.cc}) {
     for (const auto& a : *list) {
       const std::string addr = lower_address(a);
       rcpt.reset();
       rcpt.bind(1, id).bind(2, addr).bind(3, list == &row.to ? "to" : "cc");
+      if (automatic)
+        rcpt.bind(4, row.created_at);
+      else
+        rcpt.bind_null(4);
       rcpt.run();
     }
   }
@@ -279,8 +293,14 @@ std::vector<MailStory> Store::why(std::string_view message_id) {
     s.at = st.i64(4);
     out.push_back(std::move(s));
   }
-  auto ev =
-      db_.prepare("SELECT at, kind, actor, detail FROM events WHERE message_row = ?1 ORDER BY id");
+  // A mail's events are on its ticket, or (followed_up) on the closed ticket
+  // its ticket follows up: read through events_by_ticket (schema 8 has no
+  // index by message; it cost every event an entry to answer this command).
+  auto ev = db_.prepare(
+      "SELECT at, kind, actor, detail FROM events WHERE ticket_id IN ("
+      "SELECT m.ticket_id FROM messages m WHERE m.id = ?1 UNION "
+      "SELECT t.linked_ticket FROM messages m JOIN tickets t ON t.id = m.ticket_id "
+      "WHERE m.id = ?1) AND message_row = ?1 ORDER BY id");
   for (auto& s : out) {
     ev.reset();
     ev.bind(1, s.message_row);

@@ -24,7 +24,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 struct Person {
   std::string name;
@@ -359,6 +359,8 @@ class Checkpointer {
 };
 
 std::string lower_address(std::string_view address);
+// The sequences ticket `number` may have (store.cpp); for lookups by number.
+std::vector<std::int64_t> ticket_seq_candidates(std::string_view number);
 extern const char* const kClockCandidatesSql;  // ?1 = now
 
 }  // namespace ticketd::store

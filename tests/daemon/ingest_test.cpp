@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "daemon/apply.h"
@@ -605,6 +606,168 @@ TEST_F(IngestExample, ANewTicketIsStoredWithItsDecisionsInOneRow) {
   }
   ingest(Mail{.subject = "Outage again", .message_id = "<k2@mail.example>"}.bytes());
   EXPECT_EQ(open_of("nick.moss@example.com"), 2);
+}
+
+}  // namespace
+
+namespace {
+
+std::string one_value(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* st = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+// Numbers are looked up by their sequence (no NOCASE index on number, schema
+// 8); a prefix may end in digits, and case does not matter.
+TEST(TicketNumbers, SequenceCandidatesAreTheSuffixesOfTheTrailingDigits) {
+  using store::ticket_seq_candidates;
+  EXPECT_EQ(ticket_seq_candidates("TD-1001"), (std::vector<std::int64_t>{1001, 1}));
+  EXPECT_EQ(ticket_seq_candidates("T26-1001"), (std::vector<std::int64_t>{1001, 1}));
+  EXPECT_EQ(ticket_seq_candidates("T261001"), (std::vector<std::int64_t>{261001, 61001, 1001, 1}));
+  EXPECT_EQ(ticket_seq_candidates("TD-0105"), (std::vector<std::int64_t>{105, 5}));
+  EXPECT_TRUE(ticket_seq_candidates("TD-").empty());
+  EXPECT_TRUE(ticket_seq_candidates("").empty());
+  // No overflow: a sequence has at most 18 digits.
+  const auto big = ticket_seq_candidates("TD-99999999999999999999999");
+  ASSERT_FALSE(big.empty());
+  EXPECT_EQ(big.front(), 999'999'999'999'999'999);
+}
+
+TEST_F(Ingest, TicketNumbersAreFoundWhateverTheCaseAndPrefix) {
+  config_.tickets.prefix = "Tk26";
+  const auto first = ingest(Mail{}.bytes());
+  ASSERT_EQ(first.ticket, "Tk261001");
+  ASSERT_TRUE(store_->find_ticket("tK261001"));
+  EXPECT_EQ(store_->find_ticket("TK261001")->number, "Tk261001");
+  EXPECT_FALSE(store_->find_ticket("Tk2601001"));  // a leading 0 is another number
+  EXPECT_FALSE(store_->find_ticket("Tk261002"));
+  EXPECT_FALSE(store_->find_ticket("Tk1001"));
+  // The subject tag threads with another case, through the same lookup.
+  auto reply = ingest(Mail{.subject = "Re: [#TK261001] Locked out",
+                           .message_id = "<k2@mail.example>",
+                           .body = "Any news?\n"}
+                          .bytes());
+  EXPECT_EQ(reply.result, daemon::IngestResult::reply);
+  EXPECT_EQ(reply.ticket, "Tk261001");
+}
+
+// `ticketctl why`: a mail's events, found by its ticket (no index by mail,
+// schema 8), including the followed_up event on the closed ticket it follows.
+TEST_F(Ingest, WhyFindsAMailsEventsOnItsTicketAndTheTicketItFollowsUp) {
+  const auto first = ingest(Mail{}.bytes());
+  ASSERT_EQ(first.result, daemon::IngestResult::new_ticket);
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(config_.store.path.c_str(), &db);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE tickets SET state = 'closed'", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  const auto again = ingest(Mail{.subject = "Re: Locked out",
+                                 .message_id = "<k2@mail.example>",
+                                 .in_reply_to = "<k1@mail.example>",
+                                 .body = "It happened again.\n"}
+                                .bytes());
+  ASSERT_EQ(again.result, daemon::IngestResult::new_ticket);
+  ASSERT_NE(again.ticket, first.ticket);
+  const auto story = store_->why("k2@mail.example");
+  ASSERT_EQ(story.size(), 1u);
+  EXPECT_EQ(story[0].ticket, again.ticket);
+  std::vector<std::string> kinds;
+  for (const auto& e : story[0].events) kinds.push_back(e.kind);
+  EXPECT_NE(std::ranges::find(kinds, "created"), kinds.end());
+  EXPECT_NE(std::ranges::find(kinds, "followed_up"), kinds.end());
+  // The first mail's story has its own events, none of the second's.
+  const auto before = store_->why("k1@mail.example");
+  ASSERT_EQ(before.size(), 1u);
+  for (const auto& e : before[0].events) EXPECT_NE(e.kind, "followed_up");
+  EXPECT_FALSE(before[0].events.empty());
+}
+
+// The guard's rate count: automatic mail to the address within the window,
+// not an agent's answer, not mail before the window (outbox_recipients.auto_at).
+TEST_F(Ingest, TheGuardCountsAutomaticMailInTheWindowOnly) {
+  auto tx = store_->begin();
+  auto queue = [&](const char* kind, std::int64_t at, const char* id) {
+    store::OutboxRow row;
+    row.kind = kind;
+    row.template_name = kind;
+    row.message_id = id;
+    row.to = {"Karen@Example.com"};
+    row.cc = {"boss@example.com"};
+    row.created_at = at;
+    tx.queue(row);
+  };
+  queue("acknowledgement", 1000, "a1@x");
+  queue("acknowledgement", 2000, "a2@x");
+  queue("answer", 2500, "a3@x");
+  queue("closure", 3000, "a4@x");
+  EXPECT_EQ(tx.history("karen@example.com", 1500).auto_sent_in_window, 2);
+  EXPECT_EQ(tx.history("KAREN@example.com", 0).auto_sent_in_window, 3);
+  EXPECT_EQ(tx.history("boss@example.com", 2001).auto_sent_in_window, 1);
+  EXPECT_EQ(tx.history("nobody@example.com", 0).auto_sent_in_window, 0);
+}
+
+// A store of schema 7 is migrated: rows written before get auto_at when
+// their mail was automatic, the assignee counts go on without the insert
+// trigger, and the dropped indexes are gone.
+TEST_F(IngestExample, Schema7StoreMigratesItsRateCountsAndAssigneeCounts) {
+  ingest(Mail{.subject = "ERP down"}.bytes());
+  const std::string path = config_.store.path;
+  ingestor_.reset();
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    const char* back_to_7 = R"sql(
+DROP INDEX outbox_recipients_auto;
+ALTER TABLE outbox_recipients DROP COLUMN auto_at;
+CREATE INDEX outbox_recipients_by_address ON outbox_recipients(address);
+CREATE INDEX events_by_message ON events(message_row);
+CREATE INDEX tickets_by_number_nocase ON tickets(number COLLATE NOCASE);
+CREATE TRIGGER tickets_open_insert AFTER INSERT ON tickets
+  WHEN NEW.assignee <> '' AND NEW.state IN ('new','open','pending') BEGIN
+  INSERT INTO open_by_assignee(assignee, open) VALUES(NEW.assignee, 1)
+    ON CONFLICT(assignee) DO UPDATE SET open = open + 1;
+END;
+PRAGMA user_version = 7;
+)sql";
+    ASSERT_EQ(sqlite3_exec(db, back_to_7, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  store_ = std::make_unique<store::Store>(path, 100);
+  ingestor_ =
+      std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(one_value(path,
+                      "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+                      "('outbox_recipients_by_address', 'events_by_message', "
+                      "'tickets_by_number_nocase', 'tickets_open_insert')"),
+            "0");
+  // The acknowledgement and the agent's alert are automatic: both rows got
+  // their time; the guard counts the acknowledgement to Karen.
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM outbox_recipients WHERE auto_at IS NOT NULL"),
+            one_value(path, "SELECT COUNT(*) FROM outbox_recipients"));
+  {
+    auto tx = store_->begin();
+    EXPECT_EQ(tx.history("karen@example.com", 0).auto_sent_in_window, 1);
+  }
+  EXPECT_EQ(open_of("nick.moss@example.com"), 1);
+  ingest(Mail{.subject = "ERP down again", .message_id = "<k2@mail.example>"}.bytes());
+  EXPECT_EQ(open_of("nick.moss@example.com"), 2);  // counted once: no trigger left to double it
+  {
+    auto tx = store_->begin();
+    EXPECT_EQ(tx.history("karen@example.com", 0).auto_sent_in_window, 2);
+  }
 }
 
 }  // namespace
