@@ -59,10 +59,12 @@ std::vector<std::size_t> plan_pass_chunks(std::size_t n, std::size_t batch, std:
     if (back > 0) tail.push_back(back);
     n -= back;
   }
-  while (n > 0) {
-    const std::size_t full = std::min(batch, n);
-    head.push_back(full);
-    n -= full;
+  // The rest in as few chunks as the batch size allows, all of one size:
+  // a short one among them would leave the store waiting for the move of
+  // the full one before it.
+  if (n > 0) {
+    const std::size_t chunks = (n + batch - 1) / batch;
+    for (std::size_t i = 0; i < chunks; ++i) head.push_back(n / chunks + (i < n % chunks ? 1 : 0));
   }
   head.insert(head.end(), tail.rbegin(), tail.rend());
   return head;

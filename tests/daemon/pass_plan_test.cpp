@@ -11,8 +11,14 @@ using ticketd::daemon::plan_pass_chunks;
 using V = std::vector<std::size_t>;
 
 TEST(PassPlan, RampsUpAndDownAroundFullBatches) {
+  // 6,500 between the ramps: four chunks of one size, not 2000 x 3 and a 500
+  // whose store would wait for the move of the 2000 before it.
   EXPECT_EQ(plan_pass_chunks(10'000, 2000, 250),
-            (V{250, 500, 1000, 2000, 2000, 2000, 500, 1000, 500, 250}));
+            (V{250, 500, 1000, 1625, 1625, 1625, 1625, 1000, 500, 250}));
+  EXPECT_EQ(plan_pass_chunks(9'500, 2000, 250),
+            (V{250, 500, 1000, 2000, 2000, 2000, 1000, 500, 250}));
+  EXPECT_EQ(plan_pass_chunks(9'502, 2000, 250),
+            (V{250, 500, 1000, 1501, 1501, 1500, 1500, 1000, 500, 250}));
 }
 
 TEST(PassPlan, SmallPassesStayWhole) {
