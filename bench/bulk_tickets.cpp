@@ -180,9 +180,10 @@ int main(int argc, char** argv) {
       "INSERT INTO outbox(ticket_id, kind, template, message_id, in_reply_to, detail, "
       "source_message, state, attempts, created_at, sent_at, updated_at) "
       "VALUES(?1,?2,?2,?3,?4,'',?5,'sent',1,?6,?6,?6)");
+  // auto_at: the time of an automatic mail (the guard's rate count, schema 8).
   auto rcpt = db.prepare(
-      "INSERT OR IGNORE INTO outbox_recipients(outbox_id, address, role, status, code) "
-      "VALUES(?1,?2,'to','sent',250)");
+      "INSERT OR IGNORE INTO outbox_recipients(outbox_id, address, role, status, code, auto_at) "
+      "VALUES(?1,?2,'to','sent',250,?3)");
   auto token = db.prepare("INSERT INTO agent_tokens(token, ticket_id, agent) VALUES(?1,?2,?3)");
   auto tag = db.prepare("INSERT OR IGNORE INTO ticket_tags(ticket_id, tag) VALUES(?1,?2)");
 
@@ -201,6 +202,10 @@ int main(int argc, char** argv) {
     const std::int64_t oid = db.last_insert_id();
     rcpt.reset();
     rcpt.bind(1, oid).bind(2, to);
+    if (std::string_view(kind) == "answer")
+      rcpt.bind_null(3);
+    else
+      rcpt.bind(3, at);
     rcpt.run();
   };
 
