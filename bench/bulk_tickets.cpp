@@ -93,6 +93,14 @@ Options parse(int argc, char** argv) {
       }
       return argv[++i];
     };
+    if (a == "--help") {
+      std::puts("usage: bulk_tickets DB COUNT [--prefix TD-] [--first-number 1000] [--seed N]");
+      std::exit(0);
+    }
+    if (a == "--version") {
+      std::puts("bulk_tickets " TICKETD_VERSION);
+      std::exit(0);
+    }
     if (a == "--prefix")
       o.prefix = value();
     else if (a == "--first-number")

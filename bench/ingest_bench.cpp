@@ -27,6 +27,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/config.h"
@@ -66,10 +67,22 @@ double ms_since(Clock::time_point t0) {
 
 int main(int argc, char** argv) {
   using namespace ticketd;
-  if (argc < 3 || std::string(argv[1]) == "--help") {
-    std::puts(
-        "usage: ingest_bench CONFIG LIST [--db PATH] [--batch N] [--repeat R] [--cache-kib K]");
-    return argc < 3 ? 64 : 0;
+  constexpr const char* kUsage =
+      "usage: ingest_bench CONFIG LIST [--db PATH] [--batch N] [--repeat R] [--cache-kib K] "
+      "[--exec SQL]...";
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help") {
+      std::puts(kUsage);
+      return 0;
+    }
+    if (std::string_view(argv[i]) == "--version") {
+      std::puts("ingest_bench " TICKETD_VERSION);
+      return 0;
+    }
+  }
+  if (argc < 3 || argc % 2 == 0) {
+    std::fprintf(stderr, "%s\n", kUsage);
+    return 64;
   }
   std::string db = "/tmp/ingest_bench.db";
   std::size_t batch = 2000;
@@ -77,28 +90,48 @@ int main(int argc, char** argv) {
   int cache_kib = 16 * 1024;
   std::vector<std::string> exec;  // --exec SQL: run on the fresh store (experiments)
   for (int i = 3; i + 1 < argc; i += 2) {
-    std::string k = argv[i];
+    const std::string k = argv[i];
     if (k == "--db")
       db = argv[i + 1];
     else if (k == "--batch")
-      batch = std::stoul(argv[i + 1]);
+      batch = std::max<std::size_t>(1, std::stoul(argv[i + 1]));
     else if (k == "--repeat")
       repeat = std::stoi(argv[i + 1]);
     else if (k == "--cache-kib")
       cache_kib = std::stoi(argv[i + 1]);
     else if (k == "--exec")
       exec.push_back(argv[i + 1]);
+    else {
+      std::fprintf(stderr, "ingest_bench: unknown option %s\n%s\n", k.c_str(), kUsage);
+      return 64;
+    }
   }
-  daemon::Config config = daemon::load_config(argv[1]);
-  config.store.path = db;
-  const std::string secret = daemon::load_or_create_secret(config);
+  daemon::Config config;
+  std::string secret;
+  try {
+    config = daemon::load_config(argv[1]);
+    config.store.path = db;
+    secret = daemon::load_or_create_secret(config);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ingest_bench: %s\n", e.what());
+    return 78;  // EX_CONFIG
+  }
 
   std::vector<std::string> bytes;
   {
     std::ifstream list(argv[2]);
+    if (!list) {
+      std::fprintf(stderr, "ingest_bench: cannot read %s\n", argv[2]);
+      return 66;  // EX_NOINPUT
+    }
     std::string path;
     while (std::getline(list, path)) {
+      if (path.empty()) continue;
       std::ifstream f(path, std::ios::binary);
+      if (!f) {
+        std::fprintf(stderr, "ingest_bench: cannot read mail %s\n", path.c_str());
+        return 66;
+      }
       std::stringstream ss;
       ss << f.rdbuf();
       bytes.push_back(ss.str());
