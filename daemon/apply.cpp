@@ -1,15 +1,26 @@
 #include "daemon/apply.h"
 
 #include <openssl/rand.h>
-#include <unistd.h>
+#include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "daemon/ingest.h"
 #include "lifecycle/guard.h"
 
 namespace ticketd::daemon {
+
+namespace {
+// Counts forks, so that a child never reuses random bytes its parent drew
+// (a getpid() per Message-ID was two system calls a new ticket).
+std::atomic<unsigned> forks{0};
+[[maybe_unused]] const bool fork_counted = [] {
+  pthread_atfork(nullptr, nullptr, [] { forks.fetch_add(1, std::memory_order_relaxed); });
+  return true;
+}();
+}  // namespace
 
 std::string new_message_id(std::string_view number, std::string_view kind,
                            std::string_view domain) {
@@ -18,13 +29,14 @@ std::string new_message_id(std::string_view number, std::string_view kind,
   // call each was 8,000 instructions, two a new ticket).
   thread_local unsigned char pool[512];
   thread_local std::size_t used = sizeof pool;
-  thread_local pid_t owner = 0;  // a forked child must not reuse the parent's bytes
+  thread_local unsigned drawn_after = ~0u;  // forks before the pool was drawn
   unsigned char r[8];
-  if (used + sizeof r > sizeof pool || owner != ::getpid()) {
+  const unsigned now_forks = forks.load(std::memory_order_relaxed);
+  if (used + sizeof r > sizeof pool || drawn_after != now_forks) {
     if (RAND_bytes(pool, sizeof pool) != 1)
       throw std::runtime_error("no random bytes for a Message-ID");
     used = 0;
-    owner = ::getpid();
+    drawn_after = now_forks;
   }
   std::memcpy(r, pool + used, sizeof r);
   std::memset(pool + used, 0, sizeof r);  // each byte used once

@@ -111,6 +111,9 @@ Poller::Poller(std::shared_ptr<const Config> config, const Config::Mailbox& mail
   // big one would fill the cache with pages it never reads again
   // (bench/memory: +14 MiB for a 25 MB mail).
   store_.set_cache_kib(16 * 1024);
+  // A batch's commit does not wait for the disk: mark_processed() syncs the
+  // log before it moves the batch, on the IMAP side, beside the next store.
+  deferred_sync_ = store_.defer_commit_sync();
 }
 
 Poller::~Poller() { imap_.logout(); }
@@ -177,8 +180,15 @@ PassResult Poller::pass() {
     Step step;
     Work w = std::move(queue.front());
     queue.pop_front();
+    auto t = std::chrono::steady_clock::now();
+    auto lap = [&t](std::chrono::steady_clock::duration& into) {
+      const auto now = std::chrono::steady_clock::now();
+      into += now - t;
+      t = now;
+    };
     if (!w.sized) {
       auto sizes = imap_.fetch_sizes(w.uids);
+      lap(step.listing);
       if (!sizes) {
         step.error = sizes.error();
         return step;
@@ -198,6 +208,7 @@ PassResult Poller::pass() {
     step.parsed = std::make_unique<Fetched>();
     if (w.uids.empty()) return step;
     auto fetched = imap_.fetch(w.uids);
+    lap(step.fetching);
     if (!fetched) {
       step.error = fetched.error();
       return step;
@@ -208,13 +219,15 @@ PassResult Poller::pass() {
     for (const auto& m : out.mails)
       out.prepared.push_back(prepare_mail(
           RawMail{m.bytes, static_cast<std::int64_t>(m.bytes.size()), false}, *config_));
+    lap(step.parsing);
     crash_point("after_fetch");
     return step;
   };
   // Pipelined, two stages on two threads: while this thread stores batch k
-  // (store, commit), the IMAP side moves batch k-1 — committed before the
-  // side started, so nothing is acknowledged before it is durable — and
-  // lists, fetches and parses batch k+1. Dovecot's work then overlaps ours
+  // (store, commit), the IMAP side lists, fetches and parses batch k+1 and
+  // then moves batch k-1 — committed before the side started and synced
+  // to disk beside the fetch, so nothing is acknowledged before it is
+  // durable. Dovecot's work then overlaps ours
   // instead of adding to it (bench/drain). The IMAP client is used by one
   // thread at a time: this one touches it only when the side is joined.
   auto quarantine_all = [&](const std::vector<transport::UidSize>& oversized) {
@@ -246,15 +259,22 @@ PassResult Poller::pass() {
     struct Side {
       PassResult moved;
       std::optional<Step> next;
-      std::chrono::steady_clock::duration took{};
+      std::chrono::steady_clock::duration took{}, moving{};
     };
     const bool more = !queue.empty() && !stop_;
     auto side = std::async(std::launch::async, [&, moving = std::move(to_move)]() mutable {
       Side out;
       const auto t0 = std::chrono::steady_clock::now();
-      if (!moving.empty()) mark_processed(moving, mailbox_.processed_folder, out.moved);
-      if (more && out.moved.ok) out.next = next_batch();
+      // The fsync of the last commit (the store thread did not wait for it)
+      // runs beside the fetch of the next batch; the move waits for both.
+      std::future<void> synced;
+      if (!moving.empty() && deferred_sync_)
+        synced = std::async(std::launch::async, [this] { store_.sync_log(); });
+      if (more) out.next = next_batch();
+      const auto t1 = std::chrono::steady_clock::now();
+      if (!moving.empty()) mark_processed(moving, mailbox_.processed_folder, out.moved, &synced);
       out.took = std::chrono::steady_clock::now() - t0;
+      out.moving = t0 + out.took - t1;
       return out;
     });
     start_checkpoint();
@@ -264,10 +284,15 @@ PassResult Poller::pass() {
     const auto s1 = std::chrono::steady_clock::now();
     Side got = side.get();
     // Which stage holds the pipeline back: the store (waited_ms 0) or the
-    // IMAP side (move, list, fetch, parse).
-    spdlog::debug("batch stage=persist mailbox={} count={} store_ms={} side_ms={} waited_ms={}",
-                  mailbox_.name, mails->mails.size(), ms(s1 - s0), ms(got.took),
-                  ms(std::chrono::steady_clock::now() - s1));
+    // IMAP side (list, fetch and parse the next batch, sync and move the one
+    // before: side_ms, and its parts).
+    spdlog::debug(
+        "batch stage=persist mailbox={} count={} store_ms={} side_ms={} waited_ms={} list_ms={} "
+        "fetch_ms={} parse_ms={} move_ms={}",
+        mailbox_.name, mails->mails.size(), ms(s1 - s0), ms(got.took),
+        ms(std::chrono::steady_clock::now() - s1), got.next ? ms(got.next->listing) : 0,
+        got.next ? ms(got.next->fetching) : 0, got.next ? ms(got.next->parsing) : 0,
+        ms(got.moving));
     if (!got.moved.ok) {
       // Stored but still in the folder: the next pass finds them, the
       // dedupe recognises them, and the move is tried again.
@@ -382,7 +407,27 @@ Poller::Stored Poller::store_attempt(const Fetched& batch, std::uint32_t uidvali
 }
 
 void Poller::mark_processed(std::vector<std::uint32_t>& uids, const std::string& folder,
-                            PassResult& r) {
+                            PassResult& r, std::future<void>* synced) {
+  // Durable before acknowledged: the commits of these mails are on disk
+  // before the server forgets them (the store's commits skip the fsync;
+  // `synced`, when valid, is one already under way).
+  if (deferred_sync_) {
+    try {
+      if (synced && synced->valid())
+        synced->get();
+      else
+        store_.sync_log();
+    } catch (const store::Error& e) {
+      r.ok = false;  // retried with backoff, like a server that is down
+      r.error_kind = ImapErrorKind::connection;
+      r.error = std::string("the store could not sync its log, nothing moved: ") + e.what();
+      spdlog::error(
+          "sync_failed stage=ack mailbox={} count={} error=\"{}\": left on the server for the "
+          "next pass",
+          mailbox_.name, uids.size(), e.what());
+      return;
+    }
+  }
   auto res = folder.empty() ? imap_.add_flag(uids, mailbox_.keyword) : imap_.move(uids, folder);
   if (!res) {
     // Stored but still in the folder: the next pass finds them, the dedupe

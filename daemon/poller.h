@@ -8,9 +8,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -80,13 +82,16 @@ class Poller {
     std::optional<transport::ImapError> error;
     std::vector<transport::UidSize> oversized;
     std::unique_ptr<Fetched> parsed;
+    // Where the IMAP side's time went (the batch debug line).
+    std::chrono::steady_clock::duration listing{}, fetching{}, parsing{};
   };
   enum class Stored { all, some, spoiled };
   bool store_batch(const Fetched& batch, std::uint32_t uidvalidity, PassResult& r,
                    std::vector<std::uint32_t>& done);
   Stored store_attempt(const Fetched& batch, std::uint32_t uidvalidity, bool savepoints,
                        PassResult& r, std::vector<std::uint32_t>& done);
-  void mark_processed(std::vector<std::uint32_t>& uids, const std::string& folder, PassResult& r);
+  void mark_processed(std::vector<std::uint32_t>& uids, const std::string& folder, PassResult& r,
+                      std::future<void>* synced = nullptr);
   void quarantine_oversized(const transport::UidSize& m, PassResult& r);
   void sleep_for(std::chrono::seconds s);
 
@@ -95,6 +100,7 @@ class Poller {
   std::string secret_;
   std::function<void()> nudge_;
   store::Store store_;
+  bool deferred_sync_ = false;        // store_'s commits wait for mark_processed()'s sync
   store::Checkpointer checkpointer_;  // the log copied off the store thread
   Ingestor ingestor_;
   transport::ImapClient imap_;

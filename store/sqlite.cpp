@@ -67,9 +67,11 @@ Db::~Db() {
   sqlite3_close_v2(db_);
 }
 
-Db::Db(Db&& other) noexcept : db_(other.db_), cache_(std::move(other.cache_)) {
+Db::Db(Db&& other) noexcept
+    : db_(other.db_), cache_(std::move(other.cache_)), recent_(other.recent_) {
   other.db_ = nullptr;
   other.cache_.clear();
+  other.recent_ = {};
 }
 
 Db& Db::operator=(Db&& other) noexcept {
@@ -78,8 +80,10 @@ Db& Db::operator=(Db&& other) noexcept {
     sqlite3_close_v2(db_);
     db_ = other.db_;
     cache_ = std::move(other.cache_);
+    recent_ = other.recent_;
     other.db_ = nullptr;
     other.cache_.clear();
+    other.recent_ = {};
   }
   return *this;
 }
@@ -87,6 +91,7 @@ Db& Db::operator=(Db&& other) noexcept {
 void Db::drop_cache() {
   for (auto& [sql, c] : cache_) sqlite3_finalize(c.st);
   cache_.clear();
+  recent_ = {};
 }
 
 void Db::fail(int rc, std::string_view context) const {
@@ -105,19 +110,26 @@ void Db::exec(const char* sql) {
 }
 
 Stmt Db::prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
-  if (it != cache_.end() && !it->second.in_use) {
-    it->second.in_use = true;
-    return Stmt(*this, it->second.st, &it->second.in_use);
+  Recent& recent = recent_[(reinterpret_cast<std::uintptr_t>(sql.data()) >> 3) % kRecent];
+  Cache::value_type* found = nullptr;
+  if (recent.sql == sql.data() && recent.entry->first == sql) {
+    found = recent.entry;  // a heap string may have reused the address: the text decides
+  } else if (auto it = cache_.find(sql); it != cache_.end()) {
+    found = &*it;
+    recent = {sql.data(), found};
+  }
+  if (found && !found->second.in_use) {
+    found->second.in_use = true;
+    return Stmt(*this, found->second.st, &found->second.in_use);
   }
   sqlite3_stmt* st = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                              it == cache_.end() ? SQLITE_PREPARE_PERSISTENT : 0, &st, nullptr);
+                              found ? 0 : SQLITE_PREPARE_PERSISTENT, &st, nullptr);
   if (rc != SQLITE_OK) fail(rc, "prepare");
-  if (it != cache_.end() || st == nullptr) return Stmt(*this, st);  // busy, or no statement
-  auto& entry = cache_[std::string(sql)];
-  entry = {st, true};
-  return Stmt(*this, st, &entry.in_use);
+  if (found || st == nullptr) return Stmt(*this, st);  // busy, or no statement
+  auto [it, added] = cache_.emplace(std::string(sql), Cached{st, true});
+  recent = {sql.data(), &*it};
+  return Stmt(*this, st, &it->second.in_use);
 }
 
 Stmt::~Stmt() {

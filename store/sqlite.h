@@ -5,7 +5,9 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -61,9 +63,25 @@ class Db {
     sqlite3_stmt* st = nullptr;
     bool in_use = false;
   };
+  // Lookup by content without building a std::string (heterogeneous find).
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Cache = std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>>;
+  // The last statement prepared from each address, checked by content: most
+  // SQL is a literal, whose address finds its entry without hashing it
+  // (hashing and copying the text was ~1.5% of storing a mail). Entries of
+  // an unordered_map keep their address as it grows.
+  struct Recent {
+    const char* sql = nullptr;
+    Cache::value_type* entry = nullptr;
+  };
+  static constexpr std::size_t kRecent = 64;
   void drop_cache();
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, Cached> cache_;
+  Cache cache_;
+  std::array<Recent, kRecent> recent_{};
 };
 
 class Stmt {

@@ -1,6 +1,11 @@
 #include "store/store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace ticketd::store {
@@ -270,7 +275,8 @@ std::string lower_address(std::string_view address) {
   return out;
 }
 
-Store::Store(const std::string& path, int busy_timeout_ms) : db_(path, busy_timeout_ms) {
+Store::Store(const std::string& path, int busy_timeout_ms)
+    : path_(path), db_(path, busy_timeout_ms) {
   // WAL: readers (ticketctl) never block the writer. synchronous=FULL: a
   // commit is on disk before we acknowledge the mail (exit 0 / IMAP flag).
   db_.exec("PRAGMA journal_mode=WAL");
@@ -286,6 +292,30 @@ Store::Store(const std::string& path, int busy_timeout_ms) : db_(path, busy_time
 
 void Store::set_cache_kib(int kib) {
   db_.exec(("PRAGMA cache_size=-" + std::to_string(kib)).c_str());
+}
+
+bool Store::defer_commit_sync() {
+  // NORMAL in any other journal mode may corrupt the file on power loss; in
+  // WAL mode it may only lose the last commits, which sync_log() prevents.
+  if (pragma("journal_mode") != "wal") return false;
+  db_.exec("PRAGMA synchronous=NORMAL");
+  return true;
+}
+
+void Store::sync_log() const {
+  // Linux syncs a file's every dirty page whichever descriptor wrote it.
+  // The log exists while a connection is open; without one it has been
+  // copied into the database and removed (the checkpoint synced the copy).
+  const std::string wal = path_ + "-wal";
+  const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return;
+    throw Error(SQLITE_IOERR, "opening " + wal + " to sync it: " + std::strerror(errno));
+  }
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) throw Error(SQLITE_IOERR_FSYNC, "fsync " + wal + ": " + std::strerror(err));
 }
 
 void Store::migrate() {

@@ -10,7 +10,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "daemon/clock.h"
 #include "daemon/ingest.h"
@@ -256,6 +258,63 @@ TEST_F(GroupCommit, CachedStatementsNestAndRebind) {
   again.bind(1, 2);
   ASSERT_TRUE(again.step());
   EXPECT_EQ(again.i64(0), 2);
+}
+
+// The cache finds a literal by its address, but a heap string may reuse an
+// address for other SQL: the text decides.
+TEST_F(GroupCommit, CachedStatementsFollowTheTextNotItsAddress) {
+  store::Db& db = store_->db();
+  db.exec("CREATE TABLE t(x INTEGER)");
+  for (int i = 1; i <= 3; ++i) db.prepare("INSERT INTO t(x) VALUES(?1)").bind(1, i).run();
+  auto count = [&](const std::string& sql) {
+    auto st = db.prepare(sql);
+    return st.step() ? st.i64(0) : -1;
+  };
+  std::string sql;
+  sql.reserve(128);
+  const char* at = sql.data();
+  sql = "SELECT COUNT(*) FROM t WHERE x = 1";
+  EXPECT_EQ(count(sql), 1);
+  sql = "SELECT COUNT(*) FROM t WHERE x > 1";  // same buffer, other statement
+  ASSERT_EQ(sql.data(), at);
+  EXPECT_EQ(count(sql), 2);
+  sql = "SELECT COUNT(*) FROM t WHERE x = 1";
+  EXPECT_EQ(count(sql), 1);
+  EXPECT_EQ(count(std::string("SELECT COUNT(*) FROM t WHERE x > 1")), 2);  // another address
+}
+
+// The poller's connection commits without waiting for the disk and syncs
+// the log itself, from its IMAP side, before it moves what it stored
+// (Store::defer_commit_sync, sync_log); every other connection keeps
+// synchronous=FULL. The sync runs beside a writer on the same store.
+TEST_F(GroupCommit, DeferredSyncIsOneConnectionsAndTheLogSyncsBesideTheWriter) {
+  ASSERT_TRUE(store_->defer_commit_sync());
+  EXPECT_EQ(store_->pragma("synchronous"), "1");  // NORMAL
+  store::Store other(config_.store.path, 100);
+  EXPECT_EQ(other.pragma("synchronous"), "2");  // FULL
+  {
+    store::Batch batch(*store_, false);
+    ASSERT_TRUE(ingest(mail(1), 1));
+    batch.commit();
+  }
+  ASSERT_TRUE(fs::exists(config_.store.path + "-wal"));
+  std::atomic<bool> writing{true};
+  std::thread syncer([&] {
+    int syncs = 0;
+    while (writing.load() || syncs == 0) {
+      EXPECT_NO_THROW(store_->sync_log());
+      ++syncs;
+    }
+  });
+  {
+    store::Batch batch(*store_, false);
+    for (int i = 2; i <= 50; ++i) ASSERT_TRUE(ingest(mail(i), i));
+    batch.commit();
+  }
+  writing = false;
+  syncer.join();
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 50);
+  EXPECT_EQ(position_elsewhere(), 50);
 }
 
 TEST_F(GroupCommit, OpenTicketsPerAssigneeFollowAssignmentAndState) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -541,6 +542,34 @@ TEST(ReplyToken, IsTheHmacOfTheNumberAndFollowsTheSecret) {
   EXPECT_EQ(daemon::agent_token(a, "TD-1002", "Nick@Example.com"),
             "1002-poe7uj66i5cdlfzh4r2rjuycyn");
   EXPECT_EQ(daemon::numbered_token("NODIGITS", "mac"), "mac");
+}
+
+// Message-IDs draw their randomness from a per-thread pool: a forked child
+// must draw its own, not repeat the bytes its parent uses next.
+TEST(MessageIds, AForkedChildDoesNotRepeatItsParentsRandomness) {
+  auto random_part = [](const std::string& id) { return id.substr(0, id.find('@')); };
+  const std::string first = daemon::new_message_id("TD-1001", "acknowledgement", "example.com");
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string id = daemon::new_message_id("TD-1001", "acknowledgement", "example.com");
+    const ssize_t wrote = ::write(fds[1], id.data(), id.size());
+    ::_exit(wrote == static_cast<ssize_t>(id.size()) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string in_child(256, '\0');
+  const ssize_t got = ::read(fds[0], in_child.data(), in_child.size());
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_GT(got, 0);
+  in_child.resize(static_cast<std::size_t>(got));
+  const std::string next = daemon::new_message_id("TD-1001", "acknowledgement", "example.com");
+  EXPECT_NE(random_part(in_child), random_part(next));
+  EXPECT_NE(random_part(first), random_part(next));
+  EXPECT_TRUE(in_child.starts_with("TD-1001.acknowledgement."));
 }
 
 namespace {
