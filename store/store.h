@@ -24,7 +24,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 struct Person {
   std::string name;

@@ -59,6 +59,16 @@ class Ingest : public ::testing::Test {
         std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
   }
   void TearDown() override {
+    // Schema 9 leaves the event log's references unchecked by SQLite: after
+    // every test, each event's ticket and mail exist.
+    if (store_) {
+      auto st = store_->db().prepare(
+          "SELECT COUNT(*) FROM events e WHERE (e.ticket_id IS NOT NULL AND NOT EXISTS "
+          "(SELECT 1 FROM tickets t WHERE t.id = e.ticket_id)) OR (e.message_row IS NOT NULL "
+          "AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = e.message_row))");
+      ASSERT_TRUE(st.step());
+      EXPECT_EQ(st.i64(0), 0) << "events whose ticket or mail does not exist";
+    }
     ingestor_.reset();
     store_.reset();
     fs::remove_all(dir_);
@@ -743,6 +753,52 @@ TEST_F(Ingest, TheGuardCountsAutomaticMailInTheWindowOnly) {
   EXPECT_EQ(tx.history("KAREN@example.com", 0).auto_sent_in_window, 3);
   EXPECT_EQ(tx.history("boss@example.com", 2001).auto_sent_in_window, 1);
   EXPECT_EQ(tx.history("nobody@example.com", 0).auto_sent_in_window, 0);
+}
+
+// Schema 9: the event log's references are not checked by SQLite (the
+// other tables' are), its rows are as they were, and a connection opened
+// before the migration sees the new table too (schema_version was bumped).
+TEST_F(IngestExample, Schema8StoreMigratesItsEventLogWithoutReferenceChecks) {
+  ingest(Mail{.subject = "ERP down"}.bytes());
+  const std::string path = config_.store.path;
+  const std::string events_before = one_value(path, "SELECT COUNT(*) FROM events");
+  ingestor_.reset();
+  store_.reset();
+  sqlite3* old = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &old), SQLITE_OK);
+  const char* back_to_8 = R"sql(
+PRAGMA writable_schema=ON;
+UPDATE sqlite_master SET sql = replace(replace(sql, 'ticket_id INTEGER,',
+  'ticket_id INTEGER REFERENCES tickets(id),'), 'message_row INTEGER)',
+  'message_row INTEGER REFERENCES messages(id))') WHERE type = 'table' AND name = 'events';
+PRAGMA writable_schema=OFF;
+PRAGMA user_version = 8;
+)sql";
+  ASSERT_EQ(sqlite3_exec(old, back_to_8, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(old);
+  sqlite3_close(old);
+  // A connection of an older process, open while the new one migrates.
+  ASSERT_EQ(sqlite3_open(path.c_str(), &old), SQLITE_OK);
+  const char* orphan =
+      "PRAGMA foreign_keys=ON; INSERT INTO events(ticket_id, at, kind, actor, detail) "
+      "VALUES(999999, 0, 'test', 'test', 'no such ticket')";
+  ASSERT_NE(sqlite3_exec(old, orphan, nullptr, nullptr, nullptr), SQLITE_OK);  // checked at 8
+  store_ = std::make_unique<store::Store>(path, 100);
+  EXPECT_EQ(store_->pragma("user_version"), "9");
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('events')"), "0");
+  EXPECT_NE(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('outbox')"), "0");
+  EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM events"), events_before);
+  // The old connection re-reads the schema: the same insert is not refused now.
+  EXPECT_EQ(sqlite3_exec(old, orphan, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(old);
+  EXPECT_EQ(
+      sqlite3_exec(old, "DELETE FROM events WHERE ticket_id = 999999", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(old);
+  ingestor_ =
+      std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  ingest(Mail{.subject = "ERP down again", .message_id = "<k2@mail.example>"}.bytes());
+  EXPECT_EQ(one_value(path, "SELECT COUNT(DISTINCT ticket_id) FROM events"), "2");
 }
 
 // A store of schema 7 is migrated: rows written before get auto_at when
