@@ -13,7 +13,7 @@
 // ticketd.toml; --db replaces its store path (the file is deleted first:
 // every round starts empty). --exec SQL runs on the fresh store before the
 // first mail (e.g. "DROP INDEX x", to price an index); PROFILE_SQL=1 prints
-// the time spent in each statement. Instruction counts of the store stage
+// the time spent in each statement (PROFILE_SQL=full: with its whole text). Instruction counts of the store stage
 // alone, stable on a noisy machine:
 //   valgrind --tool=callgrind --toggle-collect='*store_batch*' ingest_bench ...
 #include <sqlite3.h>
@@ -185,11 +185,12 @@ int main(int argc, char** argv) {
         round + 1, prepared.size(), total / 1e6, parse_ms * 1000 / n, store_ms * 1000 / n,
         n / (store_ms / 1000), checkpoint_ms * 1000 / n);
   }
-  if (std::getenv("PROFILE_SQL")) {
+  if (const char* how = std::getenv("PROFILE_SQL")) {
+    const std::size_t width = std::string_view(how) == "full" ? std::string::npos : 150;
     std::vector<std::pair<long, std::string>> v;
     long total = 0;
     for (auto& [k, e] : prof)
-      v.emplace_back(e.second, std::to_string(e.first) + "x " + k.substr(0, 150)),
+      v.emplace_back(e.second, std::to_string(e.first) + "x " + k.substr(0, width)),
           total += e.second;
     std::sort(v.rbegin(), v.rend());
     std::printf("total %.1f ms in statements\n", total / 1e6);

@@ -152,11 +152,14 @@ lifecycle::RecipientHistory Tx::history(std::string_view address, std::int64_t s
   // One statement (each costs about as much again as its lookups): the
   // address's automatic mail in the window, one range of
   // outbox_recipients_auto however much was sent to it before; its open
-  // tickets; whether it is failing.
+  // tickets, one seek per open state (`state IN (...)` built a temporary
+  // table of the three names at every run: ~15% of this statement);
+  // whether it is failing.
   auto st = db_.prepare(
       "SELECT (SELECT COUNT(*) FROM outbox_recipients WHERE address = ?1 AND auto_at >= ?2), "
-      "(SELECT COUNT(*) FROM tickets WHERE requester_address = ?1 AND state IN "
-      "('new','open','pending')), "
+      "(SELECT COUNT(*) FROM tickets WHERE requester_address = ?1 AND state = 'new') + "
+      "(SELECT COUNT(*) FROM tickets WHERE requester_address = ?1 AND state = 'open') + "
+      "(SELECT COUNT(*) FROM tickets WHERE requester_address = ?1 AND state = 'pending'), "
       "(SELECT until FROM failing_addresses WHERE address = ?1)");
   st.bind(1, addr).bind(2, since);
   st.step();
