@@ -56,11 +56,18 @@ inline std::string format_utc(std::int64_t t) {
   const std::chrono::sys_days day{std::chrono::days{t / 86400}};
   const std::chrono::year_month_day ymd{day};
   const std::int64_t rem = t % 86400;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d UTC", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60));
-  return buf;
+  // Digits written by hand: snprintf was half the cost of a new ticket's
+  // SLA events (two of these each).
+  char buf[] = "0000-00-00 00:00 UTC";
+  auto put = [&buf](int at, int width, unsigned v) {
+    for (int i = at + width - 1; i >= at; --i, v /= 10) buf[i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, static_cast<unsigned>(static_cast<int>(ymd.year())));
+  put(5, 2, static_cast<unsigned>(ymd.month()));
+  put(8, 2, static_cast<unsigned>(ymd.day()));
+  put(11, 2, static_cast<unsigned>(rem / 3600));
+  put(14, 2, static_cast<unsigned>(rem % 3600 / 60));
+  return std::string(buf, sizeof buf - 1);
 }
 
 // "7d", "4h", "90m", "42s": the largest unit that divides evenly.

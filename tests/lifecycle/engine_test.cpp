@@ -3,6 +3,7 @@
 // scenarios step `now` through a ticket's life with a tiny in-test "store"
 // that applies each Decisions to the TicketView.
 #include "lifecycle/engine.h"
+#include "lifecycle/engine_util.h"
 
 #include <gtest/gtest.h>
 
@@ -98,6 +99,18 @@ int count_notices(const Decisions& d, NoticeKind kind) {
 using Addrs = std::vector<std::string>;
 
 // ---------------------------------------------------------------- Directory
+
+// Event details show times as "YYYY-MM-DD HH:MM UTC"; out of range: "@<seconds>".
+TEST(FormatUtc, MinutesInUtcAndRawSecondsOutOfRange) {
+  using ticketd::lifecycle::detail::format_utc;
+  EXPECT_EQ(format_utc(0), "1970-01-01 00:00 UTC");
+  EXPECT_EQ(format_utc(kT0), "2023-11-14 22:13 UTC");
+  EXPECT_EQ(format_utc(951'782'400), "2000-02-29 00:00 UTC");  // leap day
+  EXPECT_EQ(format_utc(1'798'761'599), "2026-12-31 23:59 UTC");
+  EXPECT_EQ(format_utc(253'402'300'799), "9999-12-31 23:59 UTC");
+  EXPECT_EQ(format_utc(-1), "@-1");
+  EXPECT_EQ(format_utc(253'402'300'800), "@253402300800");
+}
 
 TEST(Directory, LooksUpAgentsByNameOrAddressCaseInsensitively) {
   const Directory dir = directory();
