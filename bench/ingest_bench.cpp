@@ -13,8 +13,8 @@
 // ticketd.toml; --db replaces its store path (the file is deleted first:
 // every round starts empty). --exec SQL runs on the fresh store before the
 // first mail (e.g. "DROP INDEX x", to price an index); PROFILE_SQL=1 prints
-// the time spent in each statement (PROFILE_SQL=full: with its whole text). Instruction counts of the store stage
-// alone, stable on a noisy machine:
+// the time spent in each statement (PROFILE_SQL=full: with its whole text). Instruction counts of
+// the store stage alone, stable on a noisy machine:
 //   valgrind --tool=callgrind --toggle-collect='*store_batch*' ingest_bench ...
 #include <sqlite3.h>
 

@@ -3,12 +3,13 @@
 // scenarios step `now` through a ticket's life with a tiny in-test "store"
 // that applies each Decisions to the TicketView.
 #include "lifecycle/engine.h"
-#include "lifecycle/engine_util.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <functional>
+
+#include "lifecycle/engine_util.h"
 
 using namespace ticketd::lifecycle;
 
