@@ -131,9 +131,10 @@ inline std::string rule_that_did(const RuleResult& rules,
 inline std::string by_rule(const RuleResult& rules,
                            std::initializer_list<std::string_view> prefixes) {
   std::string name = rule_that_did(rules, prefixes);
-  if (!name.empty()) return "rule " + quoted(name);
+  if (!name.empty()) return "rule " + detail::quoted(name);
   std::string all;
-  for (const RuleMatch& m : rules.matched) all += (all.empty() ? "" : ", ") + quoted(m.rule);
+  for (const RuleMatch& m : rules.matched)
+    all += (all.empty() ? "" : ", ") + detail::quoted(m.rule);
   return all.empty() ? "rules" : "rules " + all;
 }
 
