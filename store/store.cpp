@@ -298,6 +298,11 @@ Store::Store(const std::string& path, int busy_timeout_ms)
     : path_(path), db_(path, busy_timeout_ms) {
   // WAL: readers (ticketctl) never block the writer. synchronous=FULL: a
   // commit is on disk before we acknowledge the mail (exit 0 / IMAP flag).
+  // 8 KiB pages for a new store: half the log frames, pwrite()s and
+  // checkpoint copies of 4 KiB pages for the same bytes (bench/drain:
+  // ticketd's CPU -12%; growth at 1M unchanged, 16 KiB pages hurt it). A
+  // store that exists keeps its size (WAL mode cannot change it): a no-op.
+  db_.exec("PRAGMA page_size=8192");
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=FULL");
   db_.exec("PRAGMA foreign_keys=ON");

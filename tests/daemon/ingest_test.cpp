@@ -99,6 +99,30 @@ TEST_F(Ingest, DurabilityPragmas) {
   EXPECT_EQ(store_->pragma("journal_mode"), "wal");
   EXPECT_EQ(store_->pragma("synchronous"), "2");  // FULL
   EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(store_->pragma("page_size"), "8192");  // a new store
+}
+
+// A store created with SQLite's default 4 KiB pages keeps them and works.
+TEST_F(Ingest, AStoreWithFourKibPagesKeepsThem) {
+  ingestor_.reset();
+  store_.reset();
+  const std::string path = (dir_ / "old.db").string();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; VACUUM;", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  store_ = std::make_unique<store::Store>(path, 100);
+  ingestor_ =
+      std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(store_->pragma("page_size"), "4096");
+  EXPECT_EQ(ingest(Mail{}.bytes()).result, daemon::IngestResult::new_ticket);
+  EXPECT_EQ(ingest(Mail{.subject = "Printer", .message_id = "<k2@mail.example>"}.bytes()).result,
+            daemon::IngestResult::new_ticket);
+  EXPECT_EQ(store_->list_tickets(std::nullopt).size(), 2u);
 }
 
 // Mails and attachments of 1 MiB and more are streamed into the database in
