@@ -318,12 +318,12 @@ void Store::set_cache_kib(int kib) {
   db_.exec(("PRAGMA cache_size=-" + std::to_string(kib)).c_str());
 }
 
-bool Store::defer_commit_sync() {
+bool Store::defer_commit_sync(bool defer) {
   // NORMAL in any other journal mode may corrupt the file on power loss; in
   // WAL mode it may only lose the last commits, which sync_log() prevents.
-  if (pragma("journal_mode") != "wal") return false;
-  db_.exec("PRAGMA synchronous=NORMAL");
-  return true;
+  defer = defer && pragma("journal_mode") == "wal";
+  db_.exec(defer ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+  return defer;
 }
 
 void Store::sync_log() const {

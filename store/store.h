@@ -288,9 +288,10 @@ class Store {
   // batch, bench/drain). Other connections (pipe mode, the outbox, the
   // clock) keep synchronous=FULL, and each of their commits syncs the whole
   // log, ours included: the outbox's claim before SMTP makes an
-  // acknowledgement's ticket durable before the mail goes out. False (and
-  // nothing changed) when the database is not in WAL mode.
-  bool defer_commit_sync();
+  // acknowledgement's ticket durable before the mail goes out. False (commits
+  // keep syncing) when the database is not in WAL mode, or when `defer` is
+  // false: back to synchronous=FULL.
+  bool defer_commit_sync(bool defer = true);
   // Makes every transaction committed to this database so far durable: an
   // fsync of its write-ahead log through a descriptor of its own, so any
   // thread may call it while another writes. Throws Error (I/O).

@@ -315,6 +315,8 @@ TEST_F(GroupCommit, DeferredSyncIsOneConnectionsAndTheLogSyncsBesideTheWriter) {
   syncer.join();
   EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 50);
   EXPECT_EQ(position_elsewhere(), 50);
+  EXPECT_FALSE(store_->defer_commit_sync(false));  // back to commits that sync
+  EXPECT_EQ(store_->pragma("synchronous"), "2");
 }
 
 TEST_F(GroupCommit, OpenTicketsPerAssigneeFollowAssignmentAndState) {
