@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
@@ -147,8 +148,9 @@ PassResult Poller::connect_and_select() {
 }
 
 PassResult Poller::pass() {
-  // Named threads: `top -H` and `perf report --sort comm` tell the stages apart.
-  name_thread("td-store");
+  // Named threads: `top -H` and `perf report --sort comm` tell the stages
+  // apart. Not the main thread (`run --once`): its name is the process's.
+  if (::gettid() != ::getpid()) name_thread("td-store");
   PassResult r = connect_and_select();
   if (!r.ok) return r;
   // Everything still in the folder is work: processed mail leaves it (or gets
