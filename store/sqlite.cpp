@@ -112,7 +112,7 @@ void Db::exec(const char* sql) {
 Stmt Db::prepare(std::string_view sql) {
   Recent& recent = recent_[(reinterpret_cast<std::uintptr_t>(sql.data()) >> 3) % kRecent];
   Cache::value_type* found = nullptr;
-  if (recent.sql == sql.data() && recent.entry->first == sql) {
+  if (recent.entry && recent.sql == sql.data() && recent.entry->first == sql) {
     found = recent.entry;  // a heap string may have reused the address: the text decides
   } else if (auto it = cache_.find(sql); it != cache_.end()) {
     found = &*it;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 namespace ticketd::store {
@@ -295,7 +296,11 @@ std::string lower_address(std::string_view address) {
 }
 
 Store::Store(const std::string& path, int busy_timeout_ms)
-    : path_(path), db_(path, busy_timeout_ms) {
+    // Absolute: sync_log() opens the log by name, also after a chdir.
+    : path_(path.starts_with("file:") || path == ":memory:"
+                ? path
+                : std::filesystem::absolute(path).string()),
+      db_(path, busy_timeout_ms) {
   // WAL: readers (ticketctl) never block the writer. synchronous=FULL: a
   // commit is on disk before we acknowledge the mail (exit 0 / IMAP flag).
   // 8 KiB pages for a new store: half the log frames, pwrite()s and
