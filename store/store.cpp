@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 #include <utility>
 
 namespace ticketd::store {
@@ -308,7 +310,7 @@ Store::Store(const std::string& path, int busy_timeout_ms)
   // ticketd's CPU -12%; growth at 1M unchanged, 16 KiB pages hurt it). A
   // store that exists keeps its size (WAL mode cannot change it): a no-op.
   db_.exec("PRAGMA page_size=8192");
-  db_.exec("PRAGMA journal_mode=WAL");
+  enter_wal(busy_timeout_ms);
   db_.exec("PRAGMA synchronous=FULL");
   db_.exec("PRAGMA foreign_keys=ON");
   // The poller's savepoints (one per mail inside a batch) journal the pages
@@ -317,6 +319,24 @@ Store::Store(const std::string& path, int busy_timeout_ms)
   // each RELEASE. Our queries sort nothing large.
   db_.exec("PRAGMA temp_store=MEMORY");
   migrate();
+}
+
+void Store::enter_wal(int busy_timeout_ms) {
+  // Switching a new file to WAL takes an exclusive lock and SQLite does not
+  // wait for it (no busy handler): a second process opening the same new
+  // store at that moment got "database is locked". Once switched, the mode
+  // is in the file and the pragma only reads it.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(busy_timeout_ms, 0));
+  for (;;) {
+    try {
+      db_.exec("PRAGMA journal_mode=WAL");
+      return;
+    } catch (const Error& e) {
+      if ((e.code() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 void Store::set_cache_kib(int kib) {
@@ -348,29 +368,38 @@ void Store::sync_log() const {
 }
 
 void Store::migrate() {
-  const std::int64_t have = [&] {
+  const auto version = [&] {
     auto st = db_.prepare("PRAGMA user_version");  // reset before the migrations (DROP INDEX)
     st.step();
     return st.i64(0);
-  }();
+  };
   constexpr std::int64_t want = std::size(kMigrations);
   static_assert(std::size(kMigrations) == kSchemaVersion);
-  if (have > want)
-    throw Error(SQLITE_ERROR, "database schema version " + std::to_string(have) +
-                                  " is newer than this ticketd (" + std::to_string(want) + ")");
+  const auto check_not_newer = [&](std::int64_t have) {
+    if (have > want)
+      throw Error(SQLITE_ERROR, "database schema version " + std::to_string(have) +
+                                    " is newer than this ticketd (" + std::to_string(want) + ")");
+  };
+  std::int64_t have = version();
+  check_not_newer(have);
   if (have == want) return;
   db_.exec("BEGIN IMMEDIATE");
   try {
+    // Another process (two deliveries in pipe mode into a new store) may
+    // have migrated between the read above and our write lock: read again
+    // under the lock, or the second one fails with "table already exists".
+    have = version();
+    check_not_newer(have);
     for (std::int64_t v = have; v < want; ++v) db_.exec(kMigrations[v]);
     if (have < kEditsSchemaText && want >= kEditsSchemaText) {
-      std::int64_t version = 0;
+      std::int64_t schema = 0;
       {
         auto st = db_.prepare("PRAGMA schema_version");
-        if (st.step()) version = st.i64(0);
+        if (st.step()) schema = st.i64(0);
       }
-      db_.exec(("PRAGMA schema_version=" + std::to_string(version + 1)).c_str());
+      db_.exec(("PRAGMA schema_version=" + std::to_string(schema + 1)).c_str());
     }
-    db_.exec(("PRAGMA user_version=" + std::to_string(want)).c_str());
+    if (have != want) db_.exec(("PRAGMA user_version=" + std::to_string(want)).c_str());
     db_.exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -342,6 +342,7 @@ class Store {
  private:
   friend class Batch;
   friend class Tx;
+  void enter_wal(int busy_timeout_ms);
   void migrate();
   std::string path_;
   Db db_;

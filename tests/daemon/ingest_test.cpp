@@ -125,6 +125,52 @@ TEST_F(Ingest, AStoreWithFourKibPagesKeepsThem) {
   EXPECT_EQ(store_->list_tickets(std::nullopt).size(), 2u);
 }
 
+// Several processes opening one new store at once (the MTA delivering two
+// mails in pipe mode on first use, or ticketctl beside a starting daemon):
+// one creates the schema, the others wait for its lock and find it made.
+// Reading the schema version outside the lock made a second one fail with
+// "table raw_mail already exists".
+TEST_F(Ingest, ProcessesOpeningOneNewStoreAtOnceAllSucceed) {
+  constexpr int kRounds = 12;
+  constexpr int kProcesses = 6;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string path = (dir_ / ("new-" + std::to_string(round) + ".db")).string();
+    int gate[2];
+    ASSERT_EQ(::pipe(gate), 0);
+    std::vector<pid_t> children;
+    for (int i = 0; i < kProcesses; ++i) {
+      const pid_t child = ::fork();
+      ASSERT_GE(child, 0);
+      if (child == 0) {
+        ::close(gate[1]);
+        char c;
+        while (::read(gate[0], &c, 1) > 0) {
+        }  // the parent closing its end lets every child go at once
+        try {
+          store::Store s(path, 5000);
+          ::_exit(s.pragma("user_version") == std::to_string(store::kSchemaVersion) ? 0 : 2);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "child: %s\n", e.what());  // in the test's output
+          ::_exit(1);
+        }
+      }
+      children.push_back(child);
+    }
+    ::close(gate[0]);
+    ::close(gate[1]);
+    int failed = 0;
+    for (const pid_t child : children) {
+      int status = 0;
+      ::waitpid(child, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+    }
+    ASSERT_EQ(failed, 0) << "round " << round << ": processes that could not open the new store";
+    store::Store opened(path, 100);
+    EXPECT_EQ(opened.pragma("integrity_check"), "ok");
+    EXPECT_EQ(opened.pragma("journal_mode"), "wal");
+  }
+}
+
 // Mails and attachments of 1 MiB and more are streamed into the database in
 // pieces (store: write_blob); the bytes read back must be the bytes given, and
 // an attachment stored twice is kept once.
