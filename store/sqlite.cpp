@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "store/sqlite_malloc.h"
+
 namespace ticketd::store {
 
 Error::Error(int code, std::string what) : std::runtime_error(std::move(what)), code_(code) {}
@@ -27,10 +29,12 @@ namespace {
 // Process-wide settings, before SQLite initialises itself (afterwards
 // sqlite3_config refuses; that is harmless). Debian's SQLite keeps memory
 // statistics by default: a global mutex around every allocation, and it is
-// built without lookaside, so a statement makes many (~4% of a drain's CPU).
+// built without lookaside, so a statement makes many (~4% of a drain's CPU):
+// they come from per-thread lists (store/sqlite_malloc.h).
 void configure_sqlite_once() {
   static const bool done = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    install_sqlite_allocator();
     return true;
   }();
   (void)done;
