@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -53,16 +54,25 @@ struct PartInfo {
 
 // Text is stored with LF line ends: CRLF (the wire form) and a bare CR (old
 // Mac mailers; QP-encoded CRs in some web forms) both become LF. In place, linear.
+// The stretches between CRs move with memmove (a byte at a time, this was
+// a tenth of parse_bench's time).
 void normalize_newlines(std::string& s) {
-  if (s.find('\r') == std::string::npos) return;
-  std::size_t w = 0;
-  for (std::size_t r = 0; r < s.size(); ++r) {
-    if (s[r] == '\r') {
-      if (r + 1 < s.size() && s[r + 1] == '\n') continue;  // the LF follows
-      s[w++] = '\n';
-    } else {
-      s[w++] = s[r];
-    }
+  char* const p = s.data();
+  const std::size_t n = s.size();
+  const void* first = std::memchr(p, '\r', n);
+  if (!first) return;
+  std::size_t w = static_cast<std::size_t>(static_cast<const char*>(first) - p);
+  std::size_t r = w;  // p[r] is a CR
+  while (r < n) {
+    if (r + 1 < n && p[r + 1] == '\n')
+      ++r;  // the LF that follows moves with the stretch below
+    else
+      p[w++] = '\n', ++r;
+    const void* cr = r < n ? std::memchr(p + r, '\r', n - r) : nullptr;
+    const std::size_t end = cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - p) : n;
+    std::memmove(p + w, p + r, end - r);
+    w += end - r;
+    r = end;
   }
   s.resize(w);
 }

@@ -245,6 +245,19 @@ TEST(Parse, BareLfAndBareCrLineEndings) {
   EXPECT_EQ(cr.from.address, "a@b.example");
 }
 
+// The text is stored with LF ends whatever the mail had: CRLF, a bare CR
+// (also several in a row, at the start and at the end), and CRs that a
+// quoted-printable body decodes (=0D).
+TEST(Parse, TextLineEndsBecomeLf) {
+  Message m = parse_message(head() +
+                            "Content-Type: text/plain\r\nContent-Transfer-Encoding: "
+                            "quoted-printable\r\n\r\n=0Done=0D=0Atwo=0Dthree=0D=0D=0Afour\r\n"
+                            "five=0D=0D\r\n");
+  EXPECT_EQ(m.text, "\none\ntwo\nthree\n\nfour\nfive\n\n\n");  // CR, CR, CRLF
+  Message plain = parse_message(head() + "Content-Type: text/plain\r\n\r\nno CR at all\n");
+  EXPECT_EQ(plain.text, "no CR at all\n");
+}
+
 TEST(Parse, NulBytesDoNotCrash) {
   std::string raw = head() + "Content-Type: text/plain\r\n\r\nab";
   raw.push_back('\0');
