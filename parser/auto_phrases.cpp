@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <string_view>
+#include <vector>
 
 #include "parser/mime.h"
 
@@ -458,9 +461,33 @@ constexpr std::array<TextHit, 4> kJson{{
     {K::feedback_report, "\"complaint\":{\""},
 }};
 
+namespace {
+// Every phrase is searched for in up to 8 KB of text: with find() (memchr on
+// the first letter, then memcmp) a common first letter stopped it every few
+// bytes, ~a tenth of parse_bench's time. Boyer-Moore-Horspool skips ahead
+// by up to the phrase's length instead. Made once, used read-only by any thread.
+using Searcher = std::boyer_moore_horspool_searcher<std::string_view::const_iterator>;
+
+template <std::size_t N>
+std::vector<Searcher> searchers_for(const std::array<std::string_view, N>& phrases) {
+  std::vector<Searcher> out;
+  for (std::string_view p : phrases) out.emplace_back(p.begin(), p.end());
+  return out;
+}
+
+bool occurs(std::string_view text, const Searcher& s) {
+  return s(text.begin(), text.end()).first != text.end();
+}
+}  // namespace
+
 std::optional<TextHit> text_hit(std::string_view text) {
-  for (const TextHit& t : kTexts)
-    if (text.find(t.phrase) != std::string_view::npos) return t;
+  static const std::vector<Searcher> searchers = [] {
+    std::vector<Searcher> out;
+    for (const TextHit& t : kTexts) out.emplace_back(t.phrase.begin(), t.phrase.end());
+    return out;
+  }();
+  for (std::size_t i = 0; i < kTexts.size(); ++i)
+    if (occurs(text, searchers[i])) return kTexts[i];
   if (text.find('{') == std::string_view::npos) return std::nullopt;
   std::string compact;
   for (char c : text)
@@ -472,8 +499,9 @@ std::optional<TextHit> text_hit(std::string_view text) {
 
 std::optional<std::string_view> acknowledgement_text(std::string_view text) {
   text = text.substr(0, 2048);  // the acknowledgement opens the mail
-  for (std::string_view a : kAcknowledgements)
-    if (text.find(a) != std::string_view::npos) return a;
+  static const std::vector<Searcher> searchers = searchers_for(kAcknowledgements);
+  for (std::size_t i = 0; i < kAcknowledgements.size(); ++i)
+    if (occurs(text, searchers[i])) return kAcknowledgements[i];
   return std::nullopt;
 }
 
