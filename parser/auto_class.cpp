@@ -299,18 +299,19 @@ void structure_clues(const Message& msg, std::vector<Clue>& out, bool read_text)
     out.push_back({EvidenceKind::structure, Strength::weak, AutoKind::delivery_report,
                    "text/rfc822-headers part"});
   if (!read_text) return;
-  std::string head = to_lower(std::string_view(msg.text).substr(0, 8192));
-  // Collapse runs of whitespace: bounce text is wrapped at odd places.
-  std::string squeezed;
-  squeezed.reserve(head.size());
-  for (char c : head) {
-    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (space) {
-      if (!squeezed.empty() && squeezed.back() != ' ') squeezed.push_back(' ');
+  // The head of the text in lower case, runs of whitespace collapsed: bounce
+  // text is wrapped at odd places. One pass into a buffer of the head's size.
+  const std::string_view head = std::string_view(msg.text).substr(0, 8192);
+  std::string squeezed(head.size(), '\0');
+  std::size_t w = 0;
+  for (const char c : head) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      if (w != 0 && squeezed[w - 1] != ' ') squeezed[w++] = ' ';
     } else {
-      squeezed.push_back(c);
+      squeezed[w++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
     }
   }
+  squeezed.resize(w);
   if (auto hit = phrases::text_hit(squeezed)) {
     out.push_back({EvidenceKind::structure, Strength::weak, hit->kind,
                    "text: \"" + std::string(hit->phrase) + "\""});

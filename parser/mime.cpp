@@ -135,13 +135,27 @@ HeaderBlock split_header_block(std::string_view part, const ParseLimits& limits,
 }
 
 std::string unfold(std::string_view value) {
-  // Most values are one line: one copy, no per-character appends.
-  std::string out(value);
-  std::size_t w = 0;
-  for (char c : out)
-    if (c != '\r' && c != '\n') out[w++] = c;
-  out.resize(w);
-  return out;
+  // Most values are one line: one copy. Otherwise the stretches between line
+  // breaks are appended whole (a byte at a time, this was ~6% of parsing an
+  // everyday mail: header values are unfolded at every look).
+  const char* p = value.data();
+  const char* const end = p + value.size();
+  auto next_break = [end](const char* from) {
+    const void* lf = std::memchr(from, '\n', static_cast<std::size_t>(end - from));
+    const char* stop = lf ? static_cast<const char*>(lf) : end;
+    const void* cr = std::memchr(from, '\r', static_cast<std::size_t>(stop - from));
+    return cr ? static_cast<const char*>(cr) : stop;
+  };
+  const char* br = next_break(p);
+  if (br == end) return std::string(value);
+  std::string out;
+  out.reserve(value.size());
+  for (;;) {
+    out.append(p, br);
+    if (br == end) return out;
+    p = br + 1;
+    br = next_break(p);
+  }
 }
 
 MultipartSplit split_multipart(std::string_view body, std::string_view boundary,

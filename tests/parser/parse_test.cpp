@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "parser/mime.h"
+
 using namespace ticketd::parser;
 
 namespace {
@@ -256,6 +258,17 @@ TEST(Parse, TextLineEndsBecomeLf) {
   EXPECT_EQ(m.text, "\none\ntwo\nthree\n\nfour\nfive\n\n\n");  // CR, CR, CRLF
   Message plain = parse_message(head() + "Content-Type: text/plain\r\n\r\nno CR at all\n");
   EXPECT_EQ(plain.text, "no CR at all\n");
+}
+
+// Unfolding drops every CR and LF and keeps the rest (RFC 5322 2.2.3: the
+// folding whitespace stays).
+TEST(Parse, UnfoldDropsLineBreaksOnly) {
+  EXPECT_EQ(unfold("one line"), "one line");
+  EXPECT_EQ(unfold(""), "");
+  EXPECT_EQ(unfold("Hello\r\n\tworld\r\n  again"), "Hello\tworld  again");
+  EXPECT_EQ(unfold("a\n b\r c\r\n\r\n d\n"), "a b c d");
+  EXPECT_EQ(unfold("\r\n"), "");
+  EXPECT_EQ(unfold("\rx\n"), "x");
 }
 
 TEST(Parse, NulBytesDoNotCrash) {
