@@ -141,7 +141,11 @@ lifecycle::AssignmentState Tx::assignment_state() {
 }
 
 void Tx::set_last_assigned(std::string_view team, std::string_view agent) {
-  auto st = db_.prepare("INSERT OR REPLACE INTO assignment(team, last_agent) VALUES(?1, ?2)");
+  // An upsert that writes only a change: REPLACE deleted and inserted the
+  // row (and its key's index entry) for every new ticket of the team.
+  auto st = db_.prepare(
+      "INSERT INTO assignment(team, last_agent) VALUES(?1, ?2) ON CONFLICT(team) DO UPDATE SET "
+      "last_agent = excluded.last_agent WHERE last_agent <> excluded.last_agent");
   st.bind(1, team).bind(2, agent);
   st.run();
 }

@@ -926,3 +926,33 @@ PRAGMA user_version = 7;
 }
 
 }  // namespace
+
+// Round-robin through the store: each new ticket of the team goes to the
+// member after the last one, which the store keeps (written only when it
+// changes) and reads back for the next.
+TEST_F(IngestExample, RoundRobinTakesTurnsThroughTheStore) {
+  for (auto& team : config_.directory.teams)
+    if (team.name == "desktop") team.mode = lifecycle::AssignMode::round_robin;
+  ingestor_ =
+      std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  std::vector<std::string> assignees;
+  for (int i = 0; i < 5; ++i) {
+    auto out = ingest(Mail{.from = "user" + std::to_string(i) + "@example.com",
+                           .subject = "Broken laptop " + std::to_string(i),
+                           .message_id = "<rr" + std::to_string(i) + "@mail.example>",
+                           .body = "My laptop does not start.\n"}
+                          .bytes());
+    ASSERT_EQ(out.result, daemon::IngestResult::new_ticket);
+    auto t = store_->find_ticket(out.ticket);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->team, "desktop");
+    assignees.push_back(t->assignee);
+  }
+  EXPECT_EQ(assignees, (std::vector<std::string>{"nick.moss@example.com", "priya.shah@example.com",
+                                                 "nick.moss@example.com", "priya.shah@example.com",
+                                                 "nick.moss@example.com"}));
+  EXPECT_EQ(
+      one_value(config_.store.path, "SELECT last_agent FROM assignment WHERE team = 'desktop'"),
+      "nick.moss@example.com");
+  EXPECT_EQ(one_value(config_.store.path, "SELECT COUNT(*) FROM assignment"), "1");
+}
