@@ -413,6 +413,9 @@ std::string_view trim_end_punct(std::string_view s) {
 }
 
 bool matches(const Phrase& p, std::string_view lower) {
+  // Most phrases fail at the first letter: checked here, not in a memcmp call.
+  if (p.match != M::contains && !p.text.empty() && (lower.empty() || lower[0] != p.text[0]))
+    return false;
   switch (p.match) {
     case M::prefix: {
       if (!lower.starts_with(p.text)) return false;
