@@ -138,6 +138,7 @@ std::string unfold(std::string_view value) {
   // Most values are one line: one copy. Otherwise the stretches between line
   // breaks are appended whole (a byte at a time, this was ~6% of parsing an
   // everyday mail: header values are unfolded at every look).
+  if (value.empty()) return {};  // a default view's data() is null: no memchr on it
   const char* p = value.data();
   const char* const end = p + value.size();
   auto next_break = [end](const char* from) {

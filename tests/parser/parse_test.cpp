@@ -265,6 +265,7 @@ TEST(Parse, TextLineEndsBecomeLf) {
 TEST(Parse, UnfoldDropsLineBreaksOnly) {
   EXPECT_EQ(unfold("one line"), "one line");
   EXPECT_EQ(unfold(""), "");
+  EXPECT_EQ(unfold(std::string_view()), "");
   EXPECT_EQ(unfold("Hello\r\n\tworld\r\n  again"), "Hello\tworld  again");
   EXPECT_EQ(unfold("a\n b\r c\r\n\r\n d\n"), "a b c d");
   EXPECT_EQ(unfold("\r\n"), "");
