@@ -195,14 +195,15 @@ std::int64_t Tx::queue(const OutboxRow& row) {
   st.run();
   const std::int64_t id = db_.last_insert_id();
   auto rcpt = db_.prepare(
-      "INSERT OR IGNORE INTO outbox_recipients(outbox_id, address, role, auto_at) "
-      "VALUES(?1,?2,?3,?4)");
+      "INSERT OR IGNORE INTO outbox_recipients(outbox_id, address, role, auto_at, pos) "
+      "VALUES(?1,?2,?3,?4,?5)");
   const bool automatic = automatic_kind(row.kind);
+  std::int64_t pos = 0;
   for (const auto* list : {&row.to, &row.cc}) {
     for (const auto& a : *list) {
       const std::string addr = lower_address(a);
       rcpt.reset();
-      rcpt.bind(1, id).bind(2, addr).bind(3, list == &row.to ? "to" : "cc");
+      rcpt.bind(1, id).bind(2, addr).bind(3, list == &row.to ? "to" : "cc").bind(5, pos++);
       if (automatic)
         rcpt.bind(4, row.created_at);
       else
@@ -257,7 +258,7 @@ std::optional<std::int64_t> Tx::ticket_of_outbox_message(std::string_view messag
 std::vector<std::string> Tx::outbox_recipients(std::string_view message_id) {
   auto st = db_.prepare(
       "SELECT r.address FROM outbox o JOIN outbox_recipients r ON r.outbox_id = o.id "
-      "WHERE o.message_id = ?1 ORDER BY r.rowid");
+      "WHERE o.message_id = ?1 ORDER BY r.pos");
   st.bind(1, message_id);
   std::vector<std::string> out;
   while (st.step()) out.push_back(st.text(0));

@@ -22,7 +22,7 @@ std::optional<std::int64_t> opt_i64(const Stmt& st, int col) {
 // Reads every row `st` yields, with its recipients.
 std::vector<OutboxRow> read_rows(Db& db, Stmt& st) {
   auto rcpt =
-      db.prepare("SELECT address, role FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY rowid");
+      db.prepare("SELECT address, role FROM outbox_recipients WHERE outbox_id = ?1 ORDER BY pos");
   std::vector<OutboxRow> out;
   while (st.step()) {
     OutboxRow r;
@@ -89,7 +89,7 @@ std::optional<std::pair<std::string, std::string>> Store::outbox_frozen(std::int
 std::vector<RecipientStatus> Store::recipient_status(std::int64_t outbox_id) {
   auto st = db_.prepare(
       "SELECT address, status, COALESCE(code, 0), COALESCE(error, '') FROM outbox_recipients "
-      "WHERE outbox_id = ?1 ORDER BY rowid");
+      "WHERE outbox_id = ?1 ORDER BY pos");
   st.bind(1, outbox_id);
   std::vector<RecipientStatus> out;
   while (st.step())

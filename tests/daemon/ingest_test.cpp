@@ -616,6 +616,11 @@ TEST(ReplyToken, IsTheHmacOfTheNumberAndFollowsTheSecret) {
     EXPECT_EQ(daemon::reply_token("another secret", "TD-1001"), "p5klsu5parbwh4h3bsjiby6p43");
     EXPECT_EQ(daemon::reply_token(a, "TD-1002/nick@example.com"), "poe7uj66i5cdlfzh4r2rjuycyn");
     EXPECT_EQ(daemon::reply_token(a, "TD-1002/nick@example.com"), "poe7uj66i5cdlfzh4r2rjuycyn");
+    // A key of one SHA-256 block, one longer than a block (hashed first),
+    // and a message of several blocks.
+    EXPECT_EQ(daemon::reply_token(a + a, "TD-1001"), "pxru3vanm76uwdf4pafua5ad25");
+    EXPECT_EQ(daemon::reply_token(std::string(100, 'k'), "TD-1001"), "6zzq27in6xasxnujkij2zlw3rb");
+    EXPECT_EQ(daemon::reply_token("s", std::string(200, 'x')), "m2opoba3hb6ubl46vfrdrsp2m7");
   }
   // The number's digits lead (the token index grows at its end), the HMAC follows.
   EXPECT_EQ(daemon::ticket_token(a, "TD-1001"), "1001-ijciok32tv6773al42yftnfmwx");
@@ -720,6 +725,37 @@ TEST_F(IngestExample, ANewTicketIsStoredWithItsDecisionsInOneRow) {
 }  // namespace
 
 namespace {
+
+// Schema 10 made four tables WITHOUT ROWID; this turns a store back into
+// schema 9's (rowid tables, recipients in rowid order) for the migration
+// tests that start from an older store.
+constexpr const char* kBackTo9 = R"sql(
+CREATE TABLE p9(ticket_id INTEGER NOT NULL REFERENCES tickets(id), address TEXT NOT NULL,
+  name TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY(ticket_id, address));
+INSERT INTO p9 SELECT ticket_id, address, name, role FROM participants;
+DROP TABLE participants;
+ALTER TABLE p9 RENAME TO participants;
+CREATE TABLE t9(ticket_id INTEGER NOT NULL REFERENCES tickets(id), tag TEXT NOT NULL,
+  PRIMARY KEY(ticket_id, tag));
+INSERT INTO t9 SELECT ticket_id, tag FROM ticket_tags;
+DROP TABLE ticket_tags;
+ALTER TABLE t9 RENAME TO ticket_tags;
+CREATE TABLE a9(token TEXT PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+  agent TEXT NOT NULL);
+INSERT INTO a9 SELECT token, ticket_id, agent FROM agent_tokens;
+DROP TABLE agent_tokens;
+ALTER TABLE a9 RENAME TO agent_tokens;
+CREATE TABLE r9(outbox_id INTEGER NOT NULL REFERENCES outbox(id), address TEXT NOT NULL,
+  role TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', code INTEGER, error TEXT,
+  auto_at INTEGER, PRIMARY KEY(outbox_id, address));
+INSERT INTO r9 SELECT outbox_id, address, role, status, code, error, auto_at
+  FROM outbox_recipients ORDER BY outbox_id, pos;
+DROP TABLE outbox_recipients;
+ALTER TABLE r9 RENAME TO outbox_recipients;
+CREATE INDEX outbox_recipients_auto ON outbox_recipients(address, auto_at)
+  WHERE auto_at IS NOT NULL;
+PRAGMA user_version = 9;
+)sql";
 
 std::string one_value(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -836,6 +872,8 @@ TEST_F(IngestExample, Schema8StoreMigratesItsEventLogWithoutReferenceChecks) {
   store_.reset();
   sqlite3* old = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &old), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(old, kBackTo9, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(old);
   const char* back_to_8 = R"sql(
 PRAGMA writable_schema=ON;
 UPDATE sqlite_master SET sql = replace(replace(sql, 'ticket_id INTEGER,',
@@ -854,7 +892,7 @@ PRAGMA user_version = 8;
       "VALUES(999999, 0, 'test', 'test', 'no such ticket')";
   ASSERT_NE(sqlite3_exec(old, orphan, nullptr, nullptr, nullptr), SQLITE_OK);  // checked at 8
   store_ = std::make_unique<store::Store>(path, 100);
-  EXPECT_EQ(store_->pragma("user_version"), "9");
+  EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
   EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('events')"), "0");
   EXPECT_NE(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('outbox')"), "0");
   EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
@@ -871,6 +909,84 @@ PRAGMA user_version = 8;
   EXPECT_EQ(one_value(path, "SELECT COUNT(DISTINCT ticket_id) FROM events"), "2");
 }
 
+// Schema 10: participants, tags, agent tokens and outbox recipients are
+// stored in their primary key (WITHOUT ROWID). A store of schema 9 keeps
+// every row, and each mail's recipients keep their order (to before cc, as
+// written; the rowid gave it before, `pos` now): here the requester sorts
+// after her collaborator, so an order by address would show.
+TEST_F(IngestExample, Schema9StoreMigratesToTablesWithoutRowid) {
+  ingest(Mail{.from = "Zoe Young <zoe@example.com>",
+              .cc = "Amy Ames <amy@example.com>",
+              .subject = "printer down"}
+             .bytes());
+  {
+    auto tx = store_->begin();
+    store::OutboxRow row;
+    row.kind = row.template_name = "answer";
+    row.message_id = "<answer-1@example.com>";
+    row.to = {"zoe@example.com", "bob@example.com"};
+    row.cc = {"amy@example.com"};
+    row.created_at = now_;
+    tx.queue(row);
+    tx.commit();
+  }
+  const std::string path = config_.store.path;
+  const std::string answer = "(SELECT id FROM outbox WHERE message_id = '<answer-1@example.com>')";
+  auto counts = [&] {
+    return one_value(path,
+                     "SELECT (SELECT COUNT(*) FROM participants) || '/' || "
+                     "(SELECT COUNT(*) FROM ticket_tags) || '/' || "
+                     "(SELECT COUNT(*) FROM agent_tokens) || '/' || "
+                     "(SELECT COUNT(*) FROM outbox_recipients)");
+  };
+  const std::string before = counts();
+  ingestor_.reset();
+  store_.reset();
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    ASSERT_EQ(sqlite3_exec(db, kBackTo9, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  const std::string in_rowid_order =
+      one_value(path,
+                "SELECT group_concat(address, ' ') FROM (SELECT address FROM outbox_recipients "
+                "WHERE outbox_id = " +
+                    answer + " ORDER BY rowid)");
+  EXPECT_EQ(in_rowid_order, "zoe@example.com bob@example.com amy@example.com");
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%WITHOUT ROWID%'"),
+            "1");  // open_by_assignee only
+  store_ = std::make_unique<store::Store>(path, 100);
+  ingestor_ =
+      std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(one_value(path,
+                      "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE "
+                      "sql LIKE '%WITHOUT ROWID%' ORDER BY name)"),
+            "agent_tokens open_by_assignee outbox_recipients participants ticket_tags");
+  EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(one_value(path, "PRAGMA foreign_key_check"), "");
+  EXPECT_EQ(counts(), before);
+  EXPECT_EQ(one_value(path,
+                      "SELECT group_concat(address, ' ') FROM (SELECT address FROM "
+                      "outbox_recipients WHERE outbox_id = " +
+                          answer + " ORDER BY pos)"),
+            in_rowid_order);
+  // The outbox reads them in that order, and new mail is stored as before.
+  const auto rows = store_->due_outbox(now_ + 1, 10);
+  const auto it = std::ranges::find_if(
+      rows, [](const store::OutboxRow& r) { return r.message_id == "<answer-1@example.com>"; });
+  ASSERT_NE(it, rows.end());
+  EXPECT_EQ(it->to, (std::vector<std::string>{"zoe@example.com", "bob@example.com"}));
+  EXPECT_EQ(it->cc, (std::vector<std::string>{"amy@example.com"}));
+  ingest(Mail{.from = "Zoe Young <zoe@example.com>",
+              .subject = "scanner down",
+              .message_id = "<z2@mail.example>"}
+             .bytes());
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM tickets"), "2");
+}
+
 // A store of schema 7 is migrated: rows written before get auto_at when
 // their mail was automatic, the assignee counts go on without the insert
 // trigger, and the dropped indexes are gone.
@@ -882,6 +998,8 @@ TEST_F(IngestExample, Schema7StoreMigratesItsRateCountsAndAssigneeCounts) {
   {
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
+    ASSERT_EQ(sqlite3_exec(db, kBackTo9, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
     const char* back_to_7 = R"sql(
 DROP INDEX outbox_recipients_auto;
 ALTER TABLE outbox_recipients DROP COLUMN auto_at;
