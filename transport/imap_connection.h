@@ -80,6 +80,7 @@ class Connection {
   ImapStats& stats_;
   CURL* curl_ = nullptr;
   curl_socket_t socket_ = CURL_SOCKET_BAD;
+  void* tls_ = nullptr;  // the connection's OpenSSL SSL*, seen at its handshake (login())
   Redactor redactor_;
   ResponseReader reader_;
   std::vector<char> recv_buf_;
