@@ -1,6 +1,7 @@
 // ticketctl: look at what ticketd stored — tables for people, --json for
 // scripts — and parse mail files without storing them.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -311,6 +312,19 @@ int run_quarantine(ticketd::store::Store& s, bool as_json) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A store last opened by an older ticketd is upgraded by whoever opens it
+  // first; on a big store that takes a while, so say so.
+  ticketd::store::set_migration_notice(
+      [](std::int64_t from, std::int64_t to, double seconds, bool done) {
+        if (!done)
+          std::fprintf(stderr,
+                       "ticketctl: upgrading the store's schema %lld -> %lld (a store of a "
+                       "million tickets: ~12 s)\n",
+                       static_cast<long long>(from), static_cast<long long>(to));
+        else
+          std::fprintf(stderr, "ticketctl: store upgraded to schema %lld in %.1f s\n",
+                       static_cast<long long>(to), seconds);
+      });
   CLI::App app{"ticketctl — inspect ticketd's tickets, threads, events and quarantine"};
   app.set_version_flag("--version", std::string("ticketctl ") + TICKETD_VERSION);
   app.require_subcommand(1);

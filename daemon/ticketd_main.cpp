@@ -208,6 +208,7 @@ int run_check_config(const std::string& config_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  install_store_notices();
   CLI::App app{"ticketd — an email help desk in one daemon"};
   app.set_version_flag("--version", std::string("ticketd ") + TICKETD_VERSION);
   app.require_subcommand(1);

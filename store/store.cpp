@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -419,6 +420,12 @@ void Store::sync_log() const {
   if (rc != 0) throw Error(SQLITE_IOERR_FSYNC, "fsync " + wal + ": " + std::strerror(err));
 }
 
+namespace {
+std::atomic<MigrationNotice> migration_notice{nullptr};
+}  // namespace
+
+void set_migration_notice(MigrationNotice notice) { migration_notice = notice; }
+
 void Store::migrate() {
   const auto version = [&] {
     auto st = db_.prepare("PRAGMA user_version");  // reset before the migrations (DROP INDEX)
@@ -442,6 +449,10 @@ void Store::migrate() {
     // under the lock, or the second one fails with "table already exists".
     have = version();
     check_not_newer(have);
+    // A new store (version 0) is being created, not upgraded: no notice.
+    const MigrationNotice notice = have > 0 && have < want ? migration_notice.load() : nullptr;
+    const auto started = std::chrono::steady_clock::now();
+    if (notice) notice(have, want, 0, false);
     for (std::int64_t v = have; v < want; ++v) db_.exec(kMigrations[v]);
     if (have < kEditsSchemaText && want >= kEditsSchemaText) {
       std::int64_t schema = 0;
@@ -453,6 +464,10 @@ void Store::migrate() {
     }
     if (have != want) db_.exec(("PRAGMA user_version=" + std::to_string(want)).c_str());
     db_.exec("COMMIT");
+    if (notice)
+      notice(have, want,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+             true);
   } catch (...) {
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;

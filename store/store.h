@@ -378,6 +378,12 @@ class Checkpointer {
 };
 
 std::string lower_address(std::string_view address);
+// Told when an existing store's schema is upgraded: before (done false) and
+// after (done true, with the seconds it took). Upgrades hold the write lock,
+// and one may take a while on a big store (schema 10 copies four tables:
+// ~12 s for a million tickets). Set once at startup; ticketd logs it.
+using MigrationNotice = void (*)(std::int64_t from, std::int64_t to, double seconds, bool done);
+void set_migration_notice(MigrationNotice notice);
 // The sequences ticket `number` may have (store.cpp); for lookups by number.
 std::vector<std::int64_t> ticket_seq_candidates(std::string_view number);
 extern const char* const kClockCandidatesSql;  // ?1 = now

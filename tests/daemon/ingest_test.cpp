@@ -957,7 +957,22 @@ TEST_F(IngestExample, Schema9StoreMigratesToTablesWithoutRowid) {
   EXPECT_EQ(in_rowid_order, "zoe@example.com bob@example.com amy@example.com");
   EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM sqlite_master WHERE sql LIKE '%WITHOUT ROWID%'"),
             "1");  // open_by_assignee only
+  // The upgrade is announced before it starts and when it is done (ticketd
+  // logs both: on a big store it holds the write lock for a while).
+  static std::vector<std::string> notices;
+  notices.clear();
+  store::set_migration_notice([](std::int64_t from, std::int64_t to, double seconds, bool done) {
+    notices.push_back(std::to_string(from) + "->" + std::to_string(to) +
+                      (done ? (seconds >= 0 ? " done" : " bad time") : " start"));
+  });
   store_ = std::make_unique<store::Store>(path, 100);
+  const std::string to = std::to_string(store::kSchemaVersion);
+  EXPECT_EQ(notices, (std::vector<std::string>{"9->" + to + " start", "9->" + to + " done"}));
+  notices.clear();
+  store::Store again(path, 100);                          // nothing left to upgrade
+  store::Store fresh((dir_ / "fresh.db").string(), 100);  // created, not upgraded
+  EXPECT_TRUE(notices.empty());
+  store::set_migration_notice(nullptr);
   ingestor_ =
       std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
   EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
