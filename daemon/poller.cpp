@@ -345,14 +345,28 @@ PassResult Poller::pass() {
     mails = std::move(got.next->parsed);
   }
   // The last move and the log's copy into the database run side by side:
-  // nothing else overlaps them.
-  start_checkpoint();
+  // nothing else overlaps them. After a pass of several batches the whole
+  // rest of the log is copied here and the log file emptied, not left for
+  // the close of the last connection (`run --once`), which did both one
+  // thing after the other: the copy into places all over a big file and
+  // freeing a log as big as all the pass wrote (Checkpointer::truncate_if_idle;
+  // bench/drain, bench/growth).
+  auto last_copy = std::async(std::launch::async, [&, all = deferred_sync_] {
+    name_thread("td-checkpoint");
+    if (checkpoint.valid()) checkpoint.get();  // the copy under way: one at a time
+    if (!all) {
+      if (checkpointer_.due()) checkpointer_.run();
+    } else if (!checkpointer_.truncate_if_idle()) {
+      checkpointer_.run();  // another connection is busy: copy what it allows
+    }
+  });
   if (!to_move.empty()) {
     PassResult moved;
     mark_processed(to_move, mailbox_.processed_folder, moved);
     if (!moved.ok) return moved;
     r.moved += moved.moved;
   }
+  last_copy.get();
   return r;
 }
 

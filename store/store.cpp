@@ -736,7 +736,7 @@ void Tx::commit() {
 }
 
 Checkpointer::Checkpointer(Store& writer, const std::string& path, int busy_timeout_ms)
-    : writer_(writer), db_(path, busy_timeout_ms) {
+    : writer_(writer), db_(path, busy_timeout_ms), busy_timeout_ms_(busy_timeout_ms) {
   // A connection finds the log at its first read; before, a checkpoint on it
   // reports "not in WAL mode" and copies nothing.
   db_.prepare("SELECT COUNT(*) FROM sqlite_master").run();
@@ -760,6 +760,17 @@ void Checkpointer::run() {
   // All copied: the writer starts the log over at its next transaction, and
   // its next commit reports the new size.
   if (rc == SQLITE_OK && log >= 0 && done == log) wal_pages_.store(0);
+}
+
+bool Checkpointer::truncate_if_idle() {
+  sqlite3_busy_timeout(db_.handle(), 0);
+  int log = 0, done = 0;
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+  sqlite3_busy_timeout(db_.handle(), busy_timeout_ms_);
+  if (rc != SQLITE_OK) return false;
+  wal_pages_.store(0);
+  return true;
 }
 
 Batch::Batch(Store& store, bool savepoints) : store_(store) {

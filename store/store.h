@@ -369,11 +369,21 @@ class Checkpointer {
   // PASSIVE: copies what no reader still needs, never waits for a lock.
   // Failures (busy, I/O) are left for the next call: the log stays valid.
   void run();
+  // After a long run of writes (a pass of many batches): copies the rest and
+  // empties the log file (TRUNCATE), if no other connection is using the
+  // store right now (it does not wait). The log is never started over while
+  // a pass writes and checkpoints beside it, so it grows to the size of all
+  // the pass wrote (~160 MB for 10,000 mails); freeing that when the last
+  // connection closed took ~70 ms, one thing after the other at the end of
+  // `run --once` (bench/drain). Here it runs beside the pass's last move.
+  // True when the log was emptied.
+  bool truncate_if_idle();
 
  private:
   static int on_commit(void* self, sqlite3* db, const char* name, int pages);
   Store& writer_;
   Db db_;
+  int busy_timeout_ms_;
   std::atomic<int> wal_pages_{0};
 };
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -161,6 +162,48 @@ TEST_F(GroupCommit, TheCheckpointerCopiesTheLogFromItsOwnConnection) {
   // Everything is in the database file now: the next write starts the log over.
   ASSERT_TRUE(ingest(mail(9999), 9999));
   EXPECT_LT(wal_pages(), store::Checkpointer::kDuePages / 10);
+}
+
+// After a pass of many batches the poller empties the log file beside its
+// last move (the log is never started over while a pass writes, so it is as
+// big as all the pass wrote, and freeing it at the close held `run --once`
+// up). It does not wait for a connection that is using the store: it says
+// so, and nothing is lost either way.
+TEST_F(GroupCommit, TheCheckpointerEmptiesTheLogWhenNoOneUsesTheStore) {
+  store::Checkpointer ckpt(*store_, config_.store.path, 2000);
+  const std::string big(8000, 'x');
+  for (int i = 1; i <= 40; ++i) {
+    store::Batch batch(*store_, false);
+    ASSERT_TRUE(ingest(mail(i) + big, i));
+    batch.commit();
+  }
+  const fs::path wal = config_.store.path + "-wal";
+  ASSERT_GT(fs::file_size(wal), 40u * 8000);
+  // A reader in the middle of a transaction: the log cannot be emptied now,
+  // and the call comes back at once instead of waiting 2 s for it.
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open(config_.store.path.c_str(), &reader), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT COUNT(*) FROM tickets;", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(ckpt.truncate_if_idle());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1500));
+  EXPECT_GT(fs::file_size(wal), 40u * 8000);
+  ASSERT_EQ(sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  // Alone: everything is copied into the database and the log file is empty.
+  EXPECT_TRUE(ckpt.truncate_if_idle());
+  EXPECT_EQ(fs::file_size(wal), 0u);
+  EXPECT_FALSE(ckpt.due());
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 40);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(reader, "PRAGMA integrity_check", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
+  sqlite3_finalize(st);
+  sqlite3_close(reader);
+  // The store goes on writing after it.
+  ASSERT_TRUE(ingest(mail(41), 41));
+  EXPECT_EQ(count_elsewhere("SELECT COUNT(*) FROM tickets"), 41);
 }
 
 TEST_F(GroupCommit, TheClockLooksOnlyAtTicketsItMayChange) {
