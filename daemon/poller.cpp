@@ -151,6 +151,7 @@ PassResult Poller::pass() {
   // Named threads: `top -H` and `perf report --sort comm` tell the stages
   // apart. Not the main thread (`run --once`): its name is the process's.
   if (::gettid() != ::getpid()) name_thread("td-store");
+  if (last_copy_.valid()) last_copy_.get();  // the copy after the last pass
   PassResult r = connect_and_select();
   if (!r.ok) return r;
   // Everything still in the folder is work: processed mail leaves it (or gets
@@ -344,29 +345,30 @@ PassResult Poller::pass() {
     if (!r.ok) break;
     mails = std::move(got.next->parsed);
   }
-  // The last move and the log's copy into the database run side by side:
-  // nothing else overlaps them. After a pass of several batches the whole
-  // rest of the log is copied here and the log file emptied, not left for
-  // the close of the last connection (`run --once`), which did both one
-  // thing after the other: the copy into places all over a big file and
-  // freeing a log as big as all the pass wrote (Checkpointer::truncate_if_idle;
-  // bench/drain, bench/growth).
-  auto last_copy = std::async(std::launch::async, [&, all = deferred_sync_] {
-    name_thread("td-checkpoint");
-    if (checkpoint.valid()) checkpoint.get();  // the copy under way: one at a time
-    if (!all) {
-      if (checkpointer_.due()) checkpointer_.run();
-    } else if (!checkpointer_.truncate_if_idle()) {
-      checkpointer_.run();  // another connection is busy: copy what it allows
-    }
-  });
+  // The last move and the log's copy into the database run side by side,
+  // and the copy goes on after the pass (joined by the next pass or the
+  // destructor): nothing else overlaps them. After a pass of several
+  // batches the whole rest of the log is copied and the log file emptied,
+  // not left for the close of the last connection (`run --once`), which did
+  // both one thing after the other: the copy into places all over a big
+  // file, and freeing a log as big as all the pass wrote
+  // (Checkpointer::truncate_if_idle; bench/drain).
+  last_copy_ = std::async(std::launch::async,
+                          [this, running = std::move(checkpoint), all = deferred_sync_]() mutable {
+                            name_thread("td-checkpoint");
+                            if (running.valid()) running.get();  // one copy at a time
+                            if (!all) {
+                              if (checkpointer_.due()) checkpointer_.run();
+                            } else if (!checkpointer_.truncate_if_idle()) {
+                              checkpointer_.run();  // another connection is busy: what it allows
+                            }
+                          });
   if (!to_move.empty()) {
     PassResult moved;
     mark_processed(to_move, mailbox_.processed_folder, moved);
     if (!moved.ok) return moved;
     r.moved += moved.moved;
   }
-  last_copy.get();
   return r;
 }
 

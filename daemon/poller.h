@@ -109,6 +109,9 @@ class Poller {
   std::uint64_t failures_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;
+  // The log's copy at the end of a pass, still running after it; last, so
+  // that it is joined before the store and checkpointer it uses go away.
+  std::future<void> last_copy_;
 };
 
 // The IMAP client settings of `mailbox`, its secret read from its file.
