@@ -4,7 +4,6 @@
 // HMAC below (see KeyedHmac).
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
@@ -25,26 +24,6 @@ namespace ticketd::daemon {
 
 namespace {
 
-std::string hex(const unsigned char* p, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (std::size_t i = 0; i < n; ++i) {
-    out[2 * i] = digits[p[i] >> 4];
-    out[2 * i + 1] = digits[p[i] & 15];
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  // Fetched once: OpenSSL 3 looks the algorithm up on every EVP_sha256() use
-  // (two hashes a mail: the raw bytes and the content).
-  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, kSha256 ? kSha256 : EVP_sha256(), nullptr);
-  return hex(md, len);
-}
-
 // Identifies the content of a mail independently of transport headers
 // (Received, Delivered-To): the same mail delivered twice by two routes.
 std::string content_hash(const parser::Message& m) {
@@ -59,7 +38,7 @@ std::string content_hash(const parser::Message& m) {
     s += '\0';
     s += a.sha256;
   }
-  return sha256_hex(s);
+  return parser::sha256_hex(s);
 }
 
 // Why a parsed mail cannot become a ticket (empty when it can).
@@ -243,7 +222,7 @@ std::string ticket_token(std::string_view secret, std::string_view number) {
 PreparedMail prepare_mail(const RawMail& raw, const Config& config) {
   PreparedMail p;
   p.raw = raw;
-  p.raw_hash = sha256_hex(raw.bytes);
+  p.raw_hash = parser::sha256_hex(raw.bytes);
   const auto& limits = config.limits;
   p.too_big = raw.truncated || raw.size > limits.max_message_bytes;
   if (p.too_big) return p;

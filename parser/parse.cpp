@@ -18,11 +18,10 @@
 
 namespace ticketd::parser {
 
-namespace {
-
 std::string sha256_hex(std::string_view data) {
   // Fetched once: OpenSSL 3 looks the algorithm up on every EVP_sha256() use,
-  // which costs more than hashing a small attachment.
+  // which costs more than hashing a small attachment (and a mail takes
+  // several: its raw bytes, its content, each attachment).
   static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -35,6 +34,8 @@ std::string sha256_hex(std::string_view data) {
   }
   return out;
 }
+
+namespace {
 
 // What the parser needs to know about one MIME entity.
 struct PartInfo {

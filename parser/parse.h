@@ -16,4 +16,8 @@ namespace ticketd::parser {
 // block (defect message_too_big).
 Message parse_message(std::string_view raw, const ParseLimits& limits = {});
 
+// SHA-256 of `data` in lower-case hex: attachments here, and the daemon's
+// raw-mail and content hashes (the dedupe).
+std::string sha256_hex(std::string_view data);
+
 }  // namespace ticketd::parser
