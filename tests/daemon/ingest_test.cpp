@@ -757,6 +757,17 @@ CREATE INDEX outbox_recipients_auto ON outbox_recipients(address, auto_at)
 PRAGMA user_version = 9;
 )sql";
 
+// Turns the store at `path` back into schema 9 (kBackTo9).
+::testing::AssertionResult back_to_schema_9(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  const int rc = sqlite3_exec(db, kBackTo9, nullptr, nullptr, nullptr);
+  const std::string error = sqlite3_errmsg(db);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK) return ::testing::AssertionFailure() << "back to schema 9: " << error;
+  return ::testing::AssertionSuccess();
+}
+
 std::string one_value(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
@@ -870,10 +881,9 @@ TEST_F(IngestExample, Schema8StoreMigratesItsEventLogWithoutReferenceChecks) {
   const std::string events_before = one_value(path, "SELECT COUNT(*) FROM events");
   ingestor_.reset();
   store_.reset();
+  ASSERT_TRUE(back_to_schema_9(path));
   sqlite3* old = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &old), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(old, kBackTo9, nullptr, nullptr, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(old);
   const char* back_to_8 = R"sql(
 PRAGMA writable_schema=ON;
 UPDATE sqlite_master SET sql = replace(replace(sql, 'ticket_id INTEGER,',
@@ -942,13 +952,7 @@ TEST_F(IngestExample, Schema9StoreMigratesToTablesWithoutRowid) {
   const std::string before = counts();
   ingestor_.reset();
   store_.reset();
-  {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    ASSERT_EQ(sqlite3_exec(db, kBackTo9, nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
-  }
+  ASSERT_TRUE(back_to_schema_9(path));
   const std::string in_rowid_order =
       one_value(path,
                 "SELECT group_concat(address, ' ') FROM (SELECT address FROM outbox_recipients "
@@ -1011,10 +1015,9 @@ TEST_F(IngestExample, Schema7StoreMigratesItsRateCountsAndAssigneeCounts) {
   ingestor_.reset();
   store_.reset();
   {
+    ASSERT_TRUE(back_to_schema_9(path));
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
-    ASSERT_EQ(sqlite3_exec(db, kBackTo9, nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
     const char* back_to_7 = R"sql(
 DROP INDEX outbox_recipients_auto;
 ALTER TABLE outbox_recipients DROP COLUMN auto_at;
