@@ -47,6 +47,26 @@ constexpr const char* kWords[] = {
     "screen",  "camera", "monitor",  "network", "wifi",   "server",  "backup",  "update",
     "license", "report", "meeting",  "phone",   "please", "help",    "cannot",  "error",
     "again",   "today",  "after",    "since",   "the",    "is",      "not",     "working"};
+constexpr const char* kFirst[] = {"karen", "cliff", "alex",  "maria", "tom", "anna", "jonas", "li",
+                                  "priya", "omar",  "sofia", "ben",   "eva", "raj",  "nina"};
+constexpr const char* kLast[] = {"jones", "tucker", "kamal", "lopez",  "berger", "smith",
+                                 "meyer", "chen",   "shah",  "haddad", "rossi",  "ng"};
+
+// splitmix64's finaliser: a sender number to well-spread bits.
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::string hex_of(std::uint64_t v, int chars) {
+  static constexpr char d[] = "0123456789abcdef";
+  std::string s(static_cast<std::size_t>(chars), '0');
+  for (int i = chars - 1; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = d[v & 15];
+  return s;
+}
+
 constexpr const char* kDomains[] = {"example.org", "example.net", "customer.test", "acme.test",
                                     "contoso.test"};
 
@@ -229,8 +249,18 @@ int main(int argc, char** argv) {
     const std::int64_t created = now - span + span * i / std::max<std::int64_t>(o.count, 1);
     const std::int64_t s = g.below(senders);
     const std::string domain = kDomains[s % std::size(kDomains)];
-    const std::string sender = "customer" + std::to_string(s) + "@" + domain;
-    const std::string name = "Customer " + std::to_string(s);
+    // A sender's address and name follow from its number: first.last.<hex>,
+    // the hex from a hash, so that senders are spread over the address
+    // indexes as real ones are and a new sender's entry lands among them
+    // ("customer<n>" kept every old sender apart from the new ones, and
+    // indexes keyed by address looked cheaper in a big store than they are).
+    const std::uint64_t h = mix(static_cast<std::uint64_t>(s));
+    const std::string first = kFirst[h % std::size(kFirst)];
+    const std::string last = kLast[(h >> 8) % std::size(kLast)];
+    const std::string sender = first + "." + last + "." + hex_of(h >> 16, 8) + "@" + domain;
+    std::string name = first + " " + last;
+    name[0] = static_cast<char>(name[0] - 32);
+    name[first.size() + 1] = static_cast<char>(name[first.size() + 1] - 32);
     const std::string subject = g.words(3 + static_cast<int>(g.below(5)));
     const int a = static_cast<int>(g.below(2));
     const std::string agent = kAgents[a];

@@ -11,7 +11,9 @@
 // the mail it answers; `bench/drain --keep` leaves 10,000 in its Dovecot's
 // Processed folder, in the order of its dovecot-uidlist). CONFIG is a
 // ticketd.toml; --db replaces its store path (the file is deleted first:
-// every round starts empty). --exec SQL runs on the fresh store before the
+// every round starts empty; with --from STORE, from a copy of that store,
+// e.g. one bench/bulk_tickets filled, to price what a big store costs).
+// --exec SQL runs on the fresh store before the
 // first mail (e.g. "DROP INDEX x", to price an index); PROFILE_SQL=1 prints
 // the time spent in each statement (PROFILE_SQL=full: with its whole text). Instruction counts of
 // the store stage alone, stable on a noisy machine:
@@ -22,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -69,7 +72,7 @@ int main(int argc, char** argv) {
   using namespace ticketd;
   constexpr const char* kUsage =
       "usage: ingest_bench CONFIG LIST [--db PATH] [--batch N] [--repeat R] [--cache-kib K] "
-      "[--exec SQL]...";
+      "[--from STORE] [--exec SQL]...";
   for (int i = 1; i < argc; ++i) {
     if (std::string_view(argv[i]) == "--help") {
       std::puts(kUsage);
@@ -89,6 +92,7 @@ int main(int argc, char** argv) {
   int repeat = 1;
   int cache_kib = 16 * 1024;
   std::vector<std::string> exec;  // --exec SQL: run on the fresh store (experiments)
+  std::string from;               // --from STORE: each round starts from a copy of it
   for (int i = 3; i + 1 < argc; i += 2) {
     const std::string k = argv[i];
     if (k == "--db")
@@ -101,6 +105,8 @@ int main(int argc, char** argv) {
       cache_kib = std::stoi(argv[i + 1]);
     else if (k == "--exec")
       exec.push_back(argv[i + 1]);
+    else if (k == "--from")
+      from = argv[i + 1];
     else {
       std::fprintf(stderr, "ingest_bench: unknown option %s\n%s\n", k.c_str(), kUsage);
       return 64;
@@ -142,6 +148,15 @@ int main(int argc, char** argv) {
 
   for (int round = 0; round < repeat; ++round) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+    if (!from.empty()) {
+      std::error_code ec;
+      std::filesystem::copy_file(from, db, ec);
+      if (ec) {
+        std::fprintf(stderr, "ingest_bench: cannot copy %s: %s\n", from.c_str(),
+                     ec.message().c_str());
+        return 74;  // EX_IOERR
+      }
+    }
     auto t0 = Clock::now();
     std::vector<daemon::PreparedMail> prepared;
     prepared.reserve(bytes.size());

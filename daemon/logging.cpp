@@ -32,12 +32,13 @@ void install_store_notices() {
   // goes to stderr as it is.
   store::set_migration_notice([](std::int64_t from, std::int64_t to, double seconds, bool done) {
     const std::string line =
-        done ? fmt::format("store_migrated stage=store from={} to={} seconds={:.1f}", from, to,
-                           seconds)
-             : fmt::format(
-                   "store_migrate stage=store from={} to={}: upgrading the store's schema; the "
-                   "write lock is held until it is done (a store of a million tickets: ~12 s)",
-                   from, to);
+        done
+            ? fmt::format("store_migrated stage=store from={} to={} seconds={:.1f}", from, to,
+                          seconds)
+            : fmt::format(
+                  "store_migrate stage=store from={} to={}: upgrading the store's schema; the "
+                  "write lock is held until it is done (a store of a million tickets: up to ~15 s)",
+                  from, to);
     if (auto logger = spdlog::get("ticketd"))
       logger->warn(line);
     else

@@ -319,7 +319,7 @@ int main(int argc, char** argv) {
         if (!done)
           std::fprintf(stderr,
                        "ticketctl: upgrading the store's schema %lld -> %lld (a store of a "
-                       "million tickets: ~12 s)\n",
+                       "million tickets: up to ~15 s)\n",
                        static_cast<long long>(from), static_cast<long long>(to));
         else
           std::fprintf(stderr, "ticketctl: store upgraded to schema %lld in %.1f s\n",

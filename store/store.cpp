@@ -335,6 +335,24 @@ ALTER TABLE outbox_recipients_v10 RENAME TO outbox_recipients;
 CREATE INDEX outbox_recipients_auto ON outbox_recipients(address, auto_at)
   WHERE auto_at IS NOT NULL;
 )sql",
+    // 11: the guard's two counts read indexes whose new entries land among
+    // recent ones. Keyed by address alone, each new ticket put an entry on a
+    // random page of two indexes that held every ticket and every automatic
+    // mail ever: a store of a million tickets wrote (and checkpointed) two
+    // more pages a mail than a small one, whose pages the mails of a batch
+    // share (bench/growth). The open tickets per requester are a partial
+    // index of the open ones (a desk's open tickets, not its history); the
+    // automatic mail per recipient is grouped by hour first, so a new entry
+    // joins the current hour's (hot pages whatever the store's size) and the
+    // count seeks the address in each hour of the window.
+    R"sql(
+DROP INDEX tickets_by_requester;
+CREATE INDEX tickets_open_by_requester ON tickets(requester_address, state)
+  WHERE state = 'new' OR state = 'open' OR state = 'pending';
+DROP INDEX outbox_recipients_auto;
+CREATE INDEX outbox_recipients_auto_hourly ON outbox_recipients(auto_at / 3600, address, auto_at)
+  WHERE auto_at IS NOT NULL;
+)sql",
 };
 
 // The first migration that edits sqlite_master itself (the other

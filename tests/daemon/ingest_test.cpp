@@ -673,6 +673,13 @@ class IngestExample : public Ingest {
     ingestor_ =
         std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
   }
+  // Opens the store again (after it was closed and changed from outside),
+  // with an ingestor on it.
+  void reopen() {
+    store_ = std::make_unique<store::Store>(config_.store.path, 100);
+    ingestor_ =
+        std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  }
   std::int64_t open_of(const std::string& agent) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(config_.store.path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
@@ -754,18 +761,26 @@ DROP TABLE outbox_recipients;
 ALTER TABLE r9 RENAME TO outbox_recipients;
 CREATE INDEX outbox_recipients_auto ON outbox_recipients(address, auto_at)
   WHERE auto_at IS NOT NULL;
+DROP INDEX tickets_open_by_requester;
+CREATE INDEX tickets_by_requester ON tickets(requester_address, state);
 PRAGMA user_version = 9;
 )sql";
 
-// Turns the store at `path` back into schema 9 (kBackTo9).
-::testing::AssertionResult back_to_schema_9(const std::string& path) {
+// Runs `sql` on the store at `path` on a connection of its own (the
+// migration tests turn a store back into an older schema with it).
+::testing::AssertionResult run_sql(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
-  const int rc = sqlite3_exec(db, kBackTo9, nullptr, nullptr, nullptr);
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
   const std::string error = sqlite3_errmsg(db);
   sqlite3_close(db);
-  if (rc != SQLITE_OK) return ::testing::AssertionFailure() << "back to schema 9: " << error;
+  if (rc != SQLITE_OK) return ::testing::AssertionFailure() << error << " in: " << sql;
   return ::testing::AssertionSuccess();
+}
+
+// Turns the store at `path` back into schema 9 (kBackTo9).
+::testing::AssertionResult back_to_schema_9(const std::string& path) {
+  return run_sql(path, kBackTo9);
 }
 
 std::string one_value(const std::string& path, const std::string& sql) {
@@ -870,6 +885,40 @@ TEST_F(Ingest, TheGuardCountsAutomaticMailInTheWindowOnly) {
   EXPECT_EQ(tx.history("KAREN@example.com", 0).auto_sent_in_window, 3);
   EXPECT_EQ(tx.history("boss@example.com", 2001).auto_sent_in_window, 1);
   EXPECT_EQ(tx.history("nobody@example.com", 0).auto_sent_in_window, 0);
+}
+
+// The rate count reads automatic mail grouped by hour (schema 11): a window
+// of one hour spans two, a longer one more, and mail of every hour after the
+// window's start counts, however far (one seek an hour up to two days, then
+// one range); the hour a window starts in counts only from its start.
+TEST_F(Ingest, TheGuardCountsAutomaticMailAcrossTheHoursOfTheWindow) {
+  auto tx = store_->begin();
+  int n = 0;
+  auto queue = [&](const char* kind, std::int64_t at) {
+    store::OutboxRow row;
+    row.kind = kind;
+    row.template_name = kind;
+    row.message_id = "<h" + std::to_string(++n) + "@x>";
+    row.to = {"karen@example.com"};
+    row.created_at = at;
+    tx.queue(row);
+  };
+  const std::int64_t h = 3600;
+  const std::int64_t t = 1'796'600'000;  // 12:53:20 UTC: mid-hour
+  queue("acknowledgement", t - 2 * h);   // before every window below but the longest
+  queue("acknowledgement", t - 10);      // the hour before t's
+  queue("reminder", t + 5);              // t's hour
+  queue("answer", t + 6);                // a person writing: never counted
+  queue("closure", t + h + 1);           // the next hour
+  queue("agent_alert", t + 3 * h);       // three hours on: only counted by the loop
+  queue("rejection", t + 60 * h);        // stamped far ahead: the range past two days
+  EXPECT_EQ(tx.history("karen@example.com", t).auto_sent_in_window, 4);
+  EXPECT_EQ(tx.history("karen@example.com", t - 10).auto_sent_in_window, 5);
+  EXPECT_EQ(tx.history("karen@example.com", t - 9).auto_sent_in_window, 4);
+  EXPECT_EQ(tx.history("karen@example.com", t - 3 * h).auto_sent_in_window, 6);
+  EXPECT_EQ(tx.history("karen@example.com", t + 2 * h).auto_sent_in_window, 2);
+  EXPECT_EQ(tx.history("karen@example.com", t + 61 * h).auto_sent_in_window, 0);
+  EXPECT_EQ(tx.history("zoe@example.com", t - 3 * h).auto_sent_in_window, 0);
 }
 
 // Schema 9: the event log's references are not checked by SQLite (the
@@ -1006,6 +1055,77 @@ TEST_F(IngestExample, Schema9StoreMigratesToTablesWithoutRowid) {
   EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM tickets"), "2");
 }
 
+// Schema 11: the guard's counts move to indexes of open tickets and of
+// automatic mail by hour; a store of schema 10 gets them, the counts are
+// the same before and after, and the guard's statement reads them (its
+// plan names them: were it to scan or read the old kind of index, the cost
+// a mail would grow with the store again).
+TEST_F(IngestExample, Schema10StoreMigratesTheGuardsIndexes) {
+  ingest(Mail{.subject = "ERP down"}.bytes());
+  ingest(Mail{.subject = "printer down", .message_id = "<k2@mail.example>"}.bytes());
+  const std::string path = config_.store.path;
+  auto guard_view = [&] {
+    auto tx = store_->begin();
+    const auto h = tx.history("karen@example.com", now_ - 3600);
+    return std::to_string(h.auto_sent_in_window) + "/" + std::to_string(h.open_tickets);
+  };
+  const std::string before = guard_view();
+  EXPECT_EQ(before, "2/2");  // two acknowledgements, two open tickets
+  ingestor_.reset();
+  store_.reset();
+  ASSERT_TRUE(run_sql(path, R"sql(
+DROP INDEX tickets_open_by_requester;
+CREATE INDEX tickets_by_requester ON tickets(requester_address, state);
+DROP INDEX outbox_recipients_auto_hourly;
+CREATE INDEX outbox_recipients_auto ON outbox_recipients(address, auto_at)
+  WHERE auto_at IS NOT NULL;
+PRAGMA user_version = 10;
+)sql"));
+  reopen();
+  EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(one_value(path,
+                      "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE "
+                      "name LIKE 'tickets_%requester' OR name LIKE 'outbox_recipients_auto%' "
+                      "ORDER BY name)"),
+            "outbox_recipients_auto_hourly tickets_open_by_requester");
+  EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(guard_view(), before);
+  std::string plan;
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(
+                  db,
+                  "EXPLAIN QUERY PLAN "
+                  "SELECT (SELECT COUNT(*) FROM outbox_recipients WHERE auto_at / 3600 = ?3 "
+                  "AND address = ?1 AND auto_at >= ?2), "
+                  "(SELECT COUNT(*) FROM tickets WHERE requester_address = ?1 AND state = 'open'), "
+                  "(SELECT MAX(auto_at / 3600) FROM outbox_recipients WHERE auto_at IS NOT NULL)",
+                  -1, &st, nullptr),
+              SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) + " | ";
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  EXPECT_NE(plan.find("COVERING INDEX outbox_recipients_auto_hourly (<expr>=? AND address=?"),
+            std::string::npos)
+      << plan;
+  EXPECT_NE(plan.find("COVERING INDEX tickets_open_by_requester (requester_address=? AND state=?)"),
+            std::string::npos)
+      << plan;
+  EXPECT_EQ(plan.find("SCAN"), plan.rfind("SCAN CONSTANT ROW")) << plan;  // no table scanned
+  // A ticket that is closed leaves the open index; new mail goes on counting.
+  EXPECT_NE(one_value(path,
+                      "UPDATE tickets SET state = 'closed' WHERE number = 'TD-1001' "
+                      "RETURNING id"),
+            "");
+  EXPECT_EQ(guard_view(), "2/1");
+  ingest(Mail{.subject = "scanner down", .message_id = "<k3@mail.example>"}.bytes());
+  EXPECT_EQ(guard_view(), "3/2");
+}
+
 // A store of schema 7 is migrated: rows written before get auto_at when
 // their mail was automatic, the assignee counts go on without the insert
 // trigger, and the dropped indexes are gone.
@@ -1014,11 +1134,8 @@ TEST_F(IngestExample, Schema7StoreMigratesItsRateCountsAndAssigneeCounts) {
   const std::string path = config_.store.path;
   ingestor_.reset();
   store_.reset();
-  {
-    ASSERT_TRUE(back_to_schema_9(path));
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    const char* back_to_7 = R"sql(
+  ASSERT_TRUE(back_to_schema_9(path));
+  ASSERT_TRUE(run_sql(path, R"sql(
 DROP INDEX outbox_recipients_auto;
 ALTER TABLE outbox_recipients DROP COLUMN auto_at;
 CREATE INDEX outbox_recipients_by_address ON outbox_recipients(address);
@@ -1030,14 +1147,8 @@ CREATE TRIGGER tickets_open_insert AFTER INSERT ON tickets
     ON CONFLICT(assignee) DO UPDATE SET open = open + 1;
 END;
 PRAGMA user_version = 7;
-)sql";
-    ASSERT_EQ(sqlite3_exec(db, back_to_7, nullptr, nullptr, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(db);
-    sqlite3_close(db);
-  }
-  store_ = std::make_unique<store::Store>(path, 100);
-  ingestor_ =
-      std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+)sql"));
+  reopen();
   EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
   EXPECT_EQ(one_value(path,
                       "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
