@@ -201,9 +201,11 @@ int main(int argc, char** argv) {
   auto att = db.prepare(
       "INSERT INTO attachments(message_row, filename, content_type, size, content_id, inline, "
       "sha256) VALUES(?1,?2,'application/pdf',?3,'',0,?4)");
+  // One event_log row an event (the daemon writes the events of one mail's
+  // transaction as one row; schema 12's `events` view reads both alike).
   auto ev = db.prepare(
-      "INSERT INTO events(ticket_id, at, kind, actor, detail, message_row) "
-      "VALUES(?1,?2,?3,?4,?5,?6)");
+      "INSERT INTO event_log(ticket_id, at, actor, message_row, items) "
+      "VALUES(?1,?2,?4,?6,json_array(json_array(?3,?5)))");
   auto out = db.prepare(
       "INSERT INTO outbox(ticket_id, kind, template, message_id, in_reply_to, detail, "
       "source_message, state, attempts, created_at, sent_at, updated_at) "

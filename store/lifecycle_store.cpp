@@ -323,6 +323,7 @@ std::vector<std::int64_t> Store::clock_candidates(std::int64_t now) {
 }
 
 std::vector<MailStory> Store::why(std::string_view message_id) {
+  if (open_tx_) open_tx_->flush_events();
   auto st = db_.prepare(
       "SELECT m.id, t.number, m.kind, m.from_address, m.at FROM messages m "
       "JOIN tickets t ON t.id = m.ticket_id WHERE m.message_id = ?1 ORDER BY m.id");
@@ -338,17 +339,26 @@ std::vector<MailStory> Store::why(std::string_view message_id) {
     out.push_back(std::move(s));
   }
   // A mail's events are on its ticket, or (followed_up) on the closed ticket
-  // its ticket follows up: read through events_by_ticket (schema 8 has no
-  // index by message; it cost every event an entry to answer this command).
+  // its ticket follows up: read by ticket (schema 8 has no index by message;
+  // it cost every event an entry to answer this command). The two tickets
+  // are bound as values: through the `events` view (schema 12) a subquery
+  // in the IN would be a scan of the whole log.
+  auto tickets = db_.prepare(
+      "SELECT m.ticket_id, COALESCE(t.linked_ticket, m.ticket_id) FROM messages m "
+      "JOIN tickets t ON t.id = m.ticket_id WHERE m.id = ?1");
   auto ev = db_.prepare(
-      "SELECT at, kind, actor, detail FROM events WHERE ticket_id IN ("
-      "SELECT m.ticket_id FROM messages m WHERE m.id = ?1 UNION "
-      "SELECT t.linked_ticket FROM messages m JOIN tickets t ON t.id = m.ticket_id "
-      "WHERE m.id = ?1) AND message_row = ?1 ORDER BY id");
+      "SELECT at, kind, actor, detail FROM events WHERE ticket_id IN (?2, ?3) "
+      "AND message_row = ?1 ORDER BY id");
   for (auto& s : out) {
-    ev.reset();
-    ev.bind(1, s.message_row);
-    while (ev.step()) s.events.push_back({ev.i64(0), ev.text(1), ev.text(2), ev.text(3)});
+    tickets.reset();
+    tickets.bind(1, s.message_row);
+    if (tickets.step()) {  // the mail's row was just read: always
+      const std::int64_t own = tickets.i64(0), linked = tickets.i64(1);
+      tickets.reset();
+      ev.reset();
+      ev.bind(1, s.message_row).bind(2, own).bind(3, linked);
+      while (ev.step()) s.events.push_back({ev.i64(0), ev.text(1), ev.text(2), ev.text(3)});
+    }
     for (auto& row : outbox(std::nullopt))
       if (row.source_message == s.message_row) s.queued.push_back(std::move(row));
   }

@@ -778,9 +778,22 @@ PRAGMA user_version = 9;
   return ::testing::AssertionSuccess();
 }
 
-// Turns the store at `path` back into schema 9 (kBackTo9).
+// Schema 12's event log back into schema 11's table (each event a row, in
+// order).
+constexpr const char* kBackTo11 = R"sql(
+DROP VIEW events;
+INSERT INTO events_before_12(ticket_id, at, kind, actor, detail, message_row)
+  SELECT l.ticket_id, l.at, e.value ->> 0, l.actor, e.value ->> 1, l.message_row
+  FROM event_log l, json_each(l.items) e ORDER BY l.id, e.key;
+DROP TABLE event_log;
+ALTER TABLE events_before_12 RENAME TO events;
+PRAGMA user_version = 11;
+)sql";
+
+// Turns the store at `path` back into schema 9 (kBackTo11, kBackTo9).
 ::testing::AssertionResult back_to_schema_9(const std::string& path) {
-  return run_sql(path, kBackTo9);
+  auto back = run_sql(path, kBackTo11);
+  return back ? run_sql(path, kBackTo9) : back;
 }
 
 std::string one_value(const std::string& path, const std::string& sql) {
@@ -921,6 +934,66 @@ TEST_F(Ingest, TheGuardCountsAutomaticMailAcrossTheHoursOfTheWindow) {
   EXPECT_EQ(tx.history("zoe@example.com", t - 3 * h).auto_sent_in_window, 0);
 }
 
+// Schema 12: the events a transaction records one after the other for one
+// ticket, mail, actor and time are one event_log row; the `events` view and
+// the store's readers give them back one by one, in order, byte for byte
+// (JSON escaping: quotes, backslashes, control characters, UTF-8, on both
+// sides of the eight-byte steps); a read inside the transaction sees them;
+// a transaction rolled back leaves none.
+TEST_F(IngestExample, EventsOfATransactionAreOneRowAndReadBackAsTheyWere) {
+  ingest(Mail{.subject = "ERP down"}.bytes());
+  ingest(Mail{.subject = "printer down", .message_id = "<k2@mail.example>"}.bytes());
+  const std::string path = config_.store.path;
+  const auto one = store_->find_ticket("TD-1001")->id, two = store_->find_ticket("TD-1002")->id;
+  const std::vector<std::string> details = {
+      "plain",
+      "",
+      "rule \"hardware to desktop\": team=desktop",
+      "back\\slash at the end\\",
+      "12345678\"2345678\\",
+      "1234567\"",
+      "line one\nline two\r\n\ttabbed \x01\x1f end",
+      "UTF-8: Grüße, 日本語, emoji 🎫, and \x7f",
+      std::string(40, 'x') + "\"" + std::string(7, 'y') + "\\" + std::string(9, 'z'),
+  };
+  const auto rows = [&] { return one_value(path, "SELECT COUNT(*) FROM event_log"); };
+  const std::string rows_before = rows();
+  const std::size_t one_before = store_->events(one).size();
+  {
+    auto tx = store_->begin();
+    for (const auto& d : details) tx.add_event(one, 500, "test", "karen@example.com", d);
+    tx.add_event(two, 500, "test", "karen@example.com", "other ticket");
+    tx.add_event(one, 500, "test", "karen@example.com", "after the other ticket");
+    tx.add_event(one, 501, "test", "karen@example.com", "a second later");
+    // Read inside the transaction: written first, so seen.
+    EXPECT_EQ(store_->events(one).size(), one_before + details.size() + 2);
+    tx.commit();
+  }
+  EXPECT_EQ(std::stoll(rows()), std::stoll(rows_before) + 4);  // one, two, one, one a second later
+  const auto ev = store_->events(one);
+  ASSERT_EQ(ev.size(), one_before + details.size() + 2);
+  for (std::size_t i = 0; i < details.size(); ++i) {
+    EXPECT_EQ(ev[one_before + i].detail, details[i]) << i;
+    EXPECT_EQ(ev[one_before + i].kind, "test");
+    EXPECT_EQ(ev[one_before + i].actor, "karen@example.com");
+    EXPECT_EQ(ev[one_before + i].at, 500);
+  }
+  EXPECT_EQ(ev[one_before + details.size()].detail, "after the other ticket");
+  EXPECT_EQ(ev.back().detail, "a second later");
+  EXPECT_EQ(ev.back().at, 501);
+  EXPECT_EQ(store_->events(two).back().detail, "other ticket");
+  // The view's ids keep the order across rows, and SQL on it reads the same.
+  EXPECT_EQ(one_value(path, "SELECT detail FROM events WHERE ticket_id = " + std::to_string(one) +
+                                " ORDER BY id DESC LIMIT 1"),
+            "a second later");
+  {
+    auto tx = store_->begin();
+    tx.add_event(one, 600, "test", "karen@example.com", "rolled back");
+  }
+  EXPECT_EQ(store_->events(one).size(), ev.size());
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM events WHERE detail = 'rolled back'"), "0");
+}
+
 // Schema 9: the event log's references are not checked by SQLite (the
 // other tables' are), its rows are as they were, and a connection opened
 // before the migration sees the new table too (schema_version was bumped).
@@ -952,15 +1025,22 @@ PRAGMA user_version = 8;
   ASSERT_NE(sqlite3_exec(old, orphan, nullptr, nullptr, nullptr), SQLITE_OK);  // checked at 8
   store_ = std::make_unique<store::Store>(path, 100);
   EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
-  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('events')"), "0");
+  // The table of schema 8's events keeps them under its schema 12 name.
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('events_before_12')"),
+            "0");
   EXPECT_NE(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('outbox')"), "0");
   EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM events"), events_before);
-  // The old connection re-reads the schema: the same insert is not refused now.
-  EXPECT_EQ(sqlite3_exec(old, orphan, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(old);
-  EXPECT_EQ(
-      sqlite3_exec(old, "DELETE FROM events WHERE ticket_id = 999999", nullptr, nullptr, nullptr),
-      SQLITE_OK);
+  // The old connection re-reads the schema: the same insert, into that
+  // table, is not refused now.
+  const char* orphan_now =
+      "PRAGMA foreign_keys=ON; INSERT INTO events_before_12(ticket_id, at, kind, actor, detail) "
+      "VALUES(999999, 0, 'test', 'test', 'no such ticket')";
+  EXPECT_EQ(sqlite3_exec(old, orphan_now, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(old);
+  EXPECT_EQ(sqlite3_exec(old, "DELETE FROM events_before_12 WHERE ticket_id = 999999", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(old);
   ingestor_ =
       std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
@@ -1073,6 +1153,7 @@ TEST_F(IngestExample, Schema10StoreMigratesTheGuardsIndexes) {
   EXPECT_EQ(before, "2/2");  // two acknowledgements, two open tickets
   ingestor_.reset();
   store_.reset();
+  ASSERT_TRUE(run_sql(path, kBackTo11));
   ASSERT_TRUE(run_sql(path, R"sql(
 DROP INDEX tickets_open_by_requester;
 CREATE INDEX tickets_by_requester ON tickets(requester_address, state);
