@@ -1027,9 +1027,6 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
 }
 
 namespace {
-// `text` as a JSON string into `out`: quotes, backslashes and control
-// characters escaped; other bytes (UTF-8) as they are, which SQLite's JSON
-// functions read back unchanged.
 // Eight bytes at a time: the high bit of each byte that is a control
 // character, a quote or a backslash (the lowest set bit is exact; above it
 // a borrow may set more). Most details have one every few dozen bytes at
@@ -1042,6 +1039,9 @@ std::uint64_t escape_mask(std::uint64_t v) {
          zero_in(v ^ (kOnes * '\\'));
 }
 
+// `text` as a JSON string into `out`: quotes, backslashes and control
+// characters escaped; other bytes (UTF-8) as they are, which SQLite's JSON
+// functions read back unchanged.
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
