@@ -358,9 +358,10 @@ std::vector<MailStory> Store::why(std::string_view message_id) {
       ev.reset();
       ev.bind(1, s.message_row).bind(2, own).bind(3, linked);
       while (ev.step()) s.events.push_back({ev.i64(0), ev.text(1), ev.text(2), ev.text(3)});
+      // Read the whole outbox before (every row and its recipients, for
+      // each mail): seconds on a store of a million tickets.
+      s.queued = outbox_of_message(s.message_row, own);
     }
-    for (auto& row : outbox(std::nullopt))
-      if (row.source_message == s.message_row) s.queued.push_back(std::move(row));
   }
   return out;
 }

@@ -62,6 +62,13 @@ std::vector<OutboxRow> Store::outbox(std::optional<std::int64_t> ticket_id,
   return read_rows(db_, st);
 }
 
+std::vector<OutboxRow> Store::outbox_of_message(std::int64_t message_row, std::int64_t ticket_id) {
+  auto st = db_.prepare(std::string(kRowColumns) +
+                        "WHERE ticket_id = ?1 AND source_message = ?2 ORDER BY id");
+  st.bind(1, ticket_id).bind(2, message_row);
+  return read_rows(db_, st);
+}
+
 std::vector<OutboxRow> Store::due_outbox(std::int64_t now, std::int64_t limit) {
   auto st = db_.prepare(std::string(kRowColumns) +
                         "WHERE state IN ('pending', 'deferred') AND "

@@ -328,6 +328,10 @@ class Store {
   std::vector<QuarantineRow> quarantined();
   std::vector<OutboxRow> outbox(std::optional<std::int64_t> ticket_id,
                                 const std::optional<std::string>& state = std::nullopt);
+  // The rows a stored mail queued (source_message), oldest first. They are
+  // on the mail's ticket (apply_decisions queues on the ticket the mail was
+  // added to): read through outbox_by_ticket, not the whole outbox.
+  std::vector<OutboxRow> outbox_of_message(std::int64_t message_row, std::int64_t ticket_id);
   // Rows to send now: pending or deferred, due at `now`, oldest first.
   std::vector<OutboxRow> due_outbox(std::int64_t now, std::int64_t limit);
   std::optional<OutboxRow> outbox_row(std::int64_t id);

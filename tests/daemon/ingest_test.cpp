@@ -874,6 +874,17 @@ TEST_F(Ingest, WhyFindsAMailsEventsOnItsTicketAndTheTicketItFollowsUp) {
   ASSERT_EQ(before.size(), 1u);
   for (const auto& e : before[0].events) EXPECT_NE(e.kind, "followed_up");
   EXPECT_FALSE(before[0].events.empty());
+  // Each story lists the mail it queued (its acknowledgement and the
+  // agent's alert), and only that mail's: both tickets have some.
+  for (const auto* st : {&story[0], &before[0]}) {
+    std::vector<std::string> queued;
+    for (const auto& row : st->queued) {
+      EXPECT_EQ(row.source_message, st->message_row);
+      queued.push_back(row.kind);
+    }
+    EXPECT_NE(std::ranges::find(queued, "acknowledgement"), queued.end()) << st->ticket;
+    EXPECT_EQ(queued.size(), store_->outbox(store_->find_ticket(st->ticket)->id).size());
+  }
 }
 
 // The guard's rate count: automatic mail to the address within the window,
