@@ -997,6 +997,19 @@ TEST_F(IngestExample, EventsOfATransactionAreOneRowAndReadBackAsTheyWere) {
   EXPECT_EQ(one_value(path, "SELECT detail FROM events WHERE ticket_id = " + std::to_string(one) +
                                 " ORDER BY id DESC LIMIT 1"),
             "a second later");
+  // More than one row holds (64 events): the next row goes on, in order.
+  {
+    auto tx = store_->begin();
+    for (int i = 0; i < 70; ++i)
+      tx.add_event(two, 700, "many", "clock", "event " + std::to_string(i));
+    tx.commit();
+  }
+  EXPECT_EQ(std::stoll(rows()), std::stoll(rows_before) + 6);
+  const auto many = store_->events(two);
+  ASSERT_GE(many.size(), 70u);
+  for (int i = 0; i < 70; ++i)
+    EXPECT_EQ(many[many.size() - 70 + static_cast<std::size_t>(i)].detail,
+              "event " + std::to_string(i));
   {
     auto tx = store_->begin();
     tx.add_event(one, 600, "test", "karen@example.com", "rolled back");
