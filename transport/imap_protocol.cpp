@@ -61,7 +61,16 @@ std::optional<std::uint64_t> parse_number(std::string_view text) {
 
 // ---- ResponseReader ---------------------------------------------------------
 
-void ResponseReader::feed(std::string_view bytes) { buf_.append(bytes); }
+void ResponseReader::release() {
+  if (!handed_out_) return;
+  handed_out_ = false;
+  compact();
+}
+
+void ResponseReader::feed(std::string_view bytes) {
+  release();
+  buf_.append(bytes);
+}
 
 void ResponseReader::compact() {
   if (start_ == buf_.size()) {
@@ -77,7 +86,8 @@ void ResponseReader::compact() {
   }
 }
 
-std::expected<std::optional<std::string>, ProtocolError> ResponseReader::next() {
+std::expected<std::optional<std::string_view>, ProtocolError> ResponseReader::next() {
+  release();
   for (;;) {
     if (literal_end_ != 0) {
       if (buf_.size() < literal_end_) return std::nullopt;
@@ -107,9 +117,9 @@ std::expected<std::optional<std::string>, ProtocolError> ResponseReader::next() 
       literal_end_ = nl + 1 + **literal;
       continue;
     }
-    std::string out = buf_.substr(start_, nl + 1 - start_);
+    const std::string_view out = std::string_view(buf_).substr(start_, nl + 1 - start_);
     start_ = line_start_ = scan_ = nl + 1;
-    compact();
+    handed_out_ = true;  // compacted at the next call, when `out` is no longer read
     return out;
   }
 }

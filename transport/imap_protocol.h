@@ -31,12 +31,17 @@ class ResponseReader {
   // The next complete response (its raw bytes, up to and including the final
   // line end), nothing when more input is needed, or an error when a limit is
   // passed. After an error the stream cannot be resynchronised: drop it.
-  std::expected<std::optional<std::string>, ProtocolError> next();
+  // The bytes are the reader's own, valid until the next feed() or next():
+  // parse them first (a copy of each response, a whole batch of mail, was
+  // a malloc and a memcpy of every mail fetched).
+  std::expected<std::optional<std::string_view>, ProtocolError> next();
   std::size_t buffered() const { return buf_.size() - start_; }
 
  private:
   void compact();
+  void release();  // the response returned last is no longer referenced
   std::string buf_;
+  bool handed_out_ = false;  // next() returned a view of buf_ not yet released
   std::size_t max_line_, max_literal_;
   std::size_t start_ = 0;        // first byte of the response being framed
   std::size_t line_start_ = 0;   // first byte of its current line segment

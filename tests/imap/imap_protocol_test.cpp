@@ -22,7 +22,7 @@ std::vector<std::string> frame_all(std::string_view stream, std::size_t chunk) {
       auto r = reader.next();
       EXPECT_TRUE(r.has_value()) << r.error().detail;
       if (!r || !*r) break;
-      out.push_back(std::move(**r));
+      out.push_back(std::string(**r));
     }
   }
   EXPECT_EQ(reader.buffered(), 0u);
@@ -58,7 +58,7 @@ TEST(ImapReader, SplitAtEveryPosition) {
       reader.feed(part);
       while (auto r = reader.next()) {
         if (!*r) break;
-        got.push_back(**r);
+        got.push_back(std::string(**r));
       }
     }
     ASSERT_EQ(got.size(), 3u) << "cut at " << cut;
@@ -80,6 +80,38 @@ TEST(ImapReader, LimitsAreErrors) {
   ResponseReader huge(100, 100);
   huge.feed("* 1 FETCH (BODY[] {99999999999999999999999}\r\n");
   EXPECT_FALSE(huge.next().has_value());
+}
+
+// A response is handed out as a view of the reader's buffer, valid until the
+// next feed() or next(): reading it then gives its bytes whole, and the
+// reader keeps the ones after it.
+TEST(ImapReader, AResponseIsReadInPlaceUntilTheNextCall) {
+  ResponseReader reader(1 << 20, 1 << 20);
+  const std::string stream = two_fetches();
+  reader.feed(stream);
+  auto first = reader.next();
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  const std::string_view view = **first;
+  EXPECT_EQ(view.substr(0, 18), "* 1 FETCH (UID 10 ");
+  auto f = parse_fetch(*parse_response(view));
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(*f->body, kTricky);
+  EXPECT_EQ(reader.buffered(), stream.size() - view.size());
+  // 2,000 responses of 1 KB fed one by one and read as they come: each
+  // whole, nothing left over (the consumed prefix goes at the next call).
+  ResponseReader many(1 << 20, 1 << 20);
+  const std::string line = "* 1 FETCH (BODY[] {1000}\r\n" + std::string(1000, 'x') + ")\r\n";
+  std::size_t seen = 0;
+  for (int i = 0; i < 2000; ++i) {
+    many.feed(line);
+    while (auto r = many.next()) {
+      if (!*r) break;
+      EXPECT_EQ(**r, line);
+      ++seen;
+    }
+  }
+  EXPECT_EQ(seen, 2000u);
+  EXPECT_EQ(many.buffered(), 0u);
 }
 
 TEST(ImapReader, LineWithoutLfWaits) {
