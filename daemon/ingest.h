@@ -45,11 +45,16 @@ struct RawMail {
   std::optional<std::string> envelope_sender;
 };
 
+// Attachments encoded in this many bytes or more stay in the raw mail until
+// they are stored (ParseLimits::lazy_attachment_bytes).
+inline constexpr std::size_t kLazyAttachmentBytes = 1u << 20;
+
 // A mail parsed and hashed, before any store work. Pure (no store, no
 // shared state): the IMAP poller prepares the next fetched batch on its IMAP
 // thread while the store thread writes the previous one.
 struct PreparedMail {
-  RawMail raw;               // views into bytes the caller keeps alive
+  RawMail raw;               // views into bytes the caller keeps alive (so do big
+                             // attachments of msg: they are views into them)
   std::string raw_hash;      // sha256 of the bytes, hex
   bool too_big = false;      // over the size limit (or only its head was read)
   parser::Message msg;       // empty when too big

@@ -1,5 +1,6 @@
 #include "parser/codec.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -124,15 +125,17 @@ std::size_t decode_uu_block(std::string_view in, std::size_t pos, std::string& o
 
 }  // namespace
 
-void decode_base64(std::string_view in, std::string& out, Defects& defects) {
+void Base64Decoder::feed(std::string_view in, std::string& out) {
+  if (ended_) return;
   const std::size_t base = out.size();
-  out.resize(base + in.size() / 4 * 3 + 3);
+  // Whole quads of this input, one more completed by sextets carried over,
+  // and room for finish().
+  out.resize(base + in.size() / 4 * 3 + 6);
   char* w = out.data() + base;
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   const std::size_t n = in.size();
-  std::uint32_t acc = 0;
-  int have = 0;
-  bool bad = false;
+  std::uint32_t acc = acc_;
+  int have = have_;
   std::size_t i = 0;
   for (; i < n; ++i) {
     // Fast path: four clean characters at a quad boundary (the bulk of a
@@ -161,23 +164,59 @@ void decode_base64(std::string_view in, std::string& out, Defects& defects) {
         have = 0;
       }
     } else if (v == kB64Pad) {
+      ended_ = true;
       break;
     } else if (v == kB64Bad) {
       // Some webmail attachments carry '|' or '!' line markers inside base64.
-      bad = true;
+      bad_ = true;
     }
   }
-  // Missing padding is tolerated: the leftover sextets still carry whole bytes.
-  if (have == 2) {
-    *w++ = static_cast<char>(acc >> 4);
-  } else if (have == 3) {
-    *w++ = static_cast<char>(acc >> 10);
-    *w++ = static_cast<char>(acc >> 2);
-  } else if (have == 1) {
-    bad = true;  // six bits cannot make a byte: truncated input
-  }
+  acc_ = acc;
+  have_ = have;
   out.resize(static_cast<std::size_t>(w - out.data()));
-  if (bad) add_defect(defects, DefectKind::bad_base64, "");
+}
+
+bool Base64Decoder::finish(std::string& out) {
+  // Missing padding is tolerated: the leftover sextets still carry whole bytes.
+  if (have_ == 2) {
+    out.push_back(static_cast<char>(acc_ >> 4));
+  } else if (have_ == 3) {
+    out.push_back(static_cast<char>(acc_ >> 10));
+    out.push_back(static_cast<char>(acc_ >> 2));
+  } else if (have_ == 1) {
+    bad_ = true;  // six bits cannot make a byte: truncated input
+  }
+  acc_ = 0;
+  have_ = 0;
+  ended_ = true;
+  return bad_;
+}
+
+void decode_base64(std::string_view in, std::string& out, Defects& defects) {
+  Base64Decoder d;
+  d.feed(in, out);
+  if (d.finish(out)) add_defect(defects, DefectKind::bad_base64, "");
+}
+
+bool decode_in_pieces(std::string_view body, bool base64,
+                      const std::function<void(std::string_view)>& sink, std::size_t piece) {
+  if (!base64) {
+    if (!body.empty()) sink(body);  // already in memory as it is
+    return false;
+  }
+  piece = std::max<std::size_t>(piece, 4);
+  Base64Decoder d;
+  std::string buf;
+  buf.reserve(piece / 4 * 3 + 6);
+  for (std::size_t at = 0; at < body.size(); at += piece) {
+    buf.clear();
+    d.feed(body.substr(at, piece), buf);
+    if (!buf.empty()) sink(buf);
+  }
+  buf.clear();
+  const bool bad = d.finish(buf);
+  if (!buf.empty()) sink(buf);
+  return bad;
 }
 
 void decode_quoted_printable(std::string_view in, std::string& out, Defects& defects,

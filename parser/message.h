@@ -23,6 +23,13 @@ struct ParseLimits {
   std::size_t max_attachment_bytes = 50u << 20;  // one decoded attachment
   std::size_t max_addresses = 1000;              // per address header
   std::size_t max_params = 256;                  // Content-* parameters
+  // An attachment whose body is at least this many bytes, in base64 or in an
+  // encoding read as it is (anything but quoted-printable and uuencode), is
+  // hashed and measured, not kept: its data stays empty and it points into
+  // the parsed bytes instead, which the caller must then keep alive as long
+  // as the Message (attachment_content() decodes it again). 0: every
+  // attachment's data is kept (the Message owns all it needs).
+  std::size_t lazy_attachment_bytes = 0;
 };
 
 // Named reasons for everything the parser tolerated or refused.
@@ -79,7 +86,12 @@ struct Attachment {
   std::string sha256;        // lower-case hex of the decoded content
   std::size_t size = 0;      // decoded size in bytes (also when data was dropped)
   bool dropped = false;      // past max_attachment_bytes: data empty, size/sha256 kept
-  std::string data;          // decoded content
+  std::string data;          // decoded content (empty when dropped or lazy)
+  // Lazy (ParseLimits::lazy_attachment_bytes): data is empty and the content
+  // is `encoded` (a view into the parsed bytes) decoded, base64 or as it is.
+  bool lazy = false;
+  bool base64 = false;
+  std::string_view encoded;
 };
 
 // What kind of automatic mail this is (RFC 3834 and friends); none when a

@@ -18,14 +18,17 @@
 
 namespace ticketd::parser {
 
-std::string sha256_hex(std::string_view data) {
-  // Fetched once: OpenSSL 3 looks the algorithm up on every EVP_sha256() use,
-  // which costs more than hashing a small attachment (and a mail takes
-  // several: its raw bytes, its content, each attachment).
+namespace {
+
+// Fetched once: OpenSSL 3 looks the algorithm up on every EVP_sha256() use,
+// which costs more than hashing a small attachment (and a mail takes
+// several: its raw bytes, its content, each attachment).
+const EVP_MD* sha256_md() {
   static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, kSha256 ? kSha256 : EVP_sha256(), nullptr);
+  return kSha256 ? kSha256 : EVP_sha256();
+}
+
+std::string lower_hex(const unsigned char* md, unsigned int len) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string out(len * 2, '0');
   for (unsigned i = 0; i < len; ++i) {
@@ -33,6 +36,24 @@ std::string sha256_hex(std::string_view data) {
     out[2 * i + 1] = hex[md[i] & 15];
   }
   return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, sha256_md(), nullptr);
+  return lower_hex(md, len);
+}
+
+void attachment_content(const Attachment& a, const std::function<void(std::string_view)>& sink) {
+  if (a.dropped) return;
+  if (!a.lazy) {
+    if (!a.data.empty()) sink(a.data);
+    return;
+  }
+  decode_in_pieces(a.encoded, a.base64, sink);
 }
 
 namespace {
@@ -156,6 +177,48 @@ class Walker {
   // final name is set by number_attachment_names() once the whole mail is read.
   void add_attachment(const PartInfo& info, std::string data,
                       std::optional<DisplayName> name = std::nullopt) {
+    Attachment& a = push_attachment(info, sha256_hex(data), data.size(), std::move(name));
+    if (!a.dropped) a.data = std::move(data);
+  }
+
+  // A big attachment in base64 or not encoded at all (ParseLimits::
+  // lazy_attachment_bytes): decoded a piece at a time to hash and measure it,
+  // then left in the parsed bytes. Its defects are those decode_body finds.
+  void add_lazy_attachment(const PartInfo& info, std::string_view body) {
+    const bool base64 = info.encoding == "base64";
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestInit_ex(ctx, sha256_md(), nullptr) != 1) {
+      EVP_MD_CTX_free(ctx);
+      std::string data;  // no digest context: the plain way
+      decode_body(info, body, data);
+      add_attachment(info, std::move(data));
+      return;
+    }
+    std::size_t size = 0;
+    const bool bad = decode_in_pieces(body, base64, [&](std::string_view piece) {
+      EVP_DigestUpdate(ctx, piece.data(), piece.size());
+      size += piece.size();
+    });
+    if (bad) add_defect(msg_.defects, DefectKind::bad_base64, "");
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    Attachment& a = push_attachment(info, lower_hex(md, len), size, std::nullopt);
+    if (a.dropped) return;
+    a.lazy = true;
+    a.base64 = base64;
+    a.encoded = body;
+  }
+
+  bool lazy_body(const PartInfo& info, std::string_view body) const {
+    return limits_.lazy_attachment_bytes > 0 && body.size() >= limits_.lazy_attachment_bytes &&
+           info.encoding != "quoted-printable" && info.encoding != "x-uuencode" &&
+           info.encoding != "uuencode" && info.encoding != "x-uue";
+  }
+
+  Attachment& push_attachment(const PartInfo& info, std::string sha256, std::size_t size,
+                              std::optional<DisplayName> name) {
     Attachment a;
     names_.push_back(name ? std::move(*name) : display_name(name_sources(info)));
     a.filename = names_.back().str();
@@ -163,17 +226,15 @@ class Walker {
     a.content_id = info.content_id;
     a.inline_part =
         info.disposition == "inline" || (info.disposition.empty() && !info.content_id.empty());
-    a.sha256 = sha256_hex(data);
-    a.size = data.size();
-    if (data.size() > limits_.max_attachment_bytes) {
+    a.sha256 = std::move(sha256);
+    a.size = size;
+    if (size > limits_.max_attachment_bytes) {
       add_defect(msg_.defects, DefectKind::attachment_too_big,
-                 a.filename + " " + std::to_string(data.size()));
+                 a.filename + " " + std::to_string(size));
       a.dropped = true;
-      data.clear();
-      data.shrink_to_fit();
     }
-    a.data = std::move(data);
     msg_.attachments.push_back(std::move(a));
+    return msg_.attachments.back();
   }
 
   void add_text_piece(const PartInfo& info, std::string_view body) {
@@ -276,6 +337,10 @@ class Walker {
       } else if (mode == Mode::html_only && info.type == "text/plain") {
         return;  // an alternative rendering of the text we already chose
       }
+    }
+    if (lazy_body(info, hb.body)) {
+      add_lazy_attachment(info, hb.body);
+      return;
     }
     std::string data;
     decode_body(info, hb.body, data);

@@ -4,6 +4,8 @@
 // the benchmarks.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <string_view>
 
 #include "parser/message.h"
@@ -11,7 +13,8 @@
 namespace ticketd::parser {
 
 // Parses `raw` (one message; a leading mbox "From " line is skipped). The
-// returned Message owns copies of everything it needs; `raw` may be freed after.
+// returned Message owns copies of everything it needs and `raw` may be freed
+// after, unless limits.lazy_attachment_bytes left attachments in it.
 // Mail larger than limits.max_message_bytes is not parsed beyond its header
 // block (defect message_too_big).
 Message parse_message(std::string_view raw, const ParseLimits& limits = {});
@@ -19,5 +22,10 @@ Message parse_message(std::string_view raw, const ParseLimits& limits = {});
 // SHA-256 of `data` in lower-case hex: attachments here, and the daemon's
 // raw-mail and content hashes (the dedupe).
 std::string sha256_hex(std::string_view data);
+
+// An attachment's content handed to `sink` in order: its data, or for a lazy
+// one (ParseLimits::lazy_attachment_bytes) decoded again from the parsed bytes
+// a piece at a time (each piece valid during its call). Nothing when dropped.
+void attachment_content(const Attachment& a, const std::function<void(std::string_view)>& sink);
 
 }  // namespace ticketd::parser

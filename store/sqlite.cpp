@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "store/sqlite_malloc.h"
 
@@ -160,22 +161,35 @@ Stmt& Stmt::bind(int i, std::string_view v) {
 
 void Db::write_blob(const char* table, const char* column, std::int64_t rowid,
                     std::string_view data) {
-  sqlite3_blob* blob = nullptr;
-  if (int rc = sqlite3_blob_open(db_, "main", table, column, rowid, 1, &blob); rc != SQLITE_OK) {
-    sqlite3_blob_close(blob);
+  write_blob_pieces(table, column, rowid, static_cast<std::int64_t>(data.size()),
+                    [&](const std::function<void(std::string_view)>& sink) { sink(data); });
+}
+
+void Db::write_blob_pieces(
+    const char* table, const char* column, std::int64_t rowid, std::int64_t size,
+    const std::function<void(const std::function<void(std::string_view)>&)>& fill) {
+  sqlite3_blob* handle = nullptr;
+  if (int rc = sqlite3_blob_open(db_, "main", table, column, rowid, 1, &handle); rc != SQLITE_OK) {
+    sqlite3_blob_close(handle);
     fail(rc, "opening a blob to write");
   }
-  constexpr std::size_t kPiece = 1u << 20;
-  for (std::size_t at = 0; at < data.size(); at += kPiece) {
-    const std::size_t n = std::min(kPiece, data.size() - at);
-    if (int rc =
-            sqlite3_blob_write(blob, data.data() + at, static_cast<int>(n), static_cast<int>(at));
-        rc != SQLITE_OK) {
-      sqlite3_blob_close(blob);
-      fail(rc, "writing a blob");
+  std::unique_ptr<sqlite3_blob, int (*)(sqlite3_blob*)> blob(handle, &sqlite3_blob_close);
+  std::int64_t at = 0;
+  fill([&](std::string_view piece) {
+    if (at + static_cast<std::int64_t>(piece.size()) > size)
+      throw Error(SQLITE_ERROR, "writing a blob: the content is longer than the blob");
+    constexpr std::size_t kPiece = 1u << 20;
+    for (std::size_t k = 0; k < piece.size(); k += kPiece) {
+      const std::size_t n = std::min(kPiece, piece.size() - k);
+      if (int rc = sqlite3_blob_write(blob.get(), piece.data() + k, static_cast<int>(n),
+                                      static_cast<int>(at));
+          rc != SQLITE_OK)
+        fail(rc, "writing a blob");
+      at += static_cast<std::int64_t>(n);
     }
-  }
-  if (int rc = sqlite3_blob_close(blob); rc != SQLITE_OK) fail(rc, "closing a blob");
+  });
+  if (at != size) throw Error(SQLITE_ERROR, "writing a blob: the content is shorter than the blob");
+  if (int rc = sqlite3_blob_close(blob.release()); rc != SQLITE_OK) fail(rc, "closing a blob");
 }
 
 Stmt& Stmt::bind_blob(int i, std::string_view v) {

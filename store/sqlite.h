@@ -56,6 +56,12 @@ class Db {
   // pieces: a big mail or attachment is not copied into one SQLite record
   // (which would double its memory for the length of the INSERT).
   void write_blob(const char* table, const char* column, std::int64_t rowid, std::string_view data);
+  // The same for content made a piece at a time: `fill` hands each piece to
+  // the sink it is given, in order. The pieces must add up to `size`, the
+  // blob's length (zeroblob): a shorter or longer content is an error.
+  void write_blob_pieces(
+      const char* table, const char* column, std::int64_t rowid, std::int64_t size,
+      const std::function<void(const std::function<void(std::string_view)>&)>& fill);
   [[noreturn]] void fail(int rc, std::string_view context) const;
 
  private:

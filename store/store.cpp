@@ -13,6 +13,8 @@
 #include <thread>
 #include <utility>
 
+#include "parser/parse.h"
+
 namespace ticketd::store {
 
 namespace {
@@ -1007,11 +1009,18 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
       "INSERT INTO attachments(message_row, filename, content_type, size, content_id, inline, "
       "sha256, dropped) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
   for (const auto& a : msg.attachments) {
-    if (!a.dropped && a.data.size() >= kStreamBlobBytes) {
+    // A lazy attachment (ParseLimits::lazy_attachment_bytes) is decoded
+    // again from the raw mail a piece at a time, straight into its blob.
+    if (!a.dropped && a.size > 0 && (a.lazy || a.data.size() >= kStreamBlobBytes)) {
       big_blob.reset();
-      big_blob.bind(1, a.sha256).bind(2, static_cast<std::int64_t>(a.data.size()));
+      big_blob.bind(1, a.sha256).bind(2, static_cast<std::int64_t>(a.size));
       big_blob.run();
-      if (db_.changes() == 1) db_.write_blob("blobs", "data", db_.last_insert_id(), a.data);
+      if (db_.changes() == 1)
+        db_.write_blob_pieces("blobs", "data", db_.last_insert_id(),
+                              static_cast<std::int64_t>(a.size),
+                              [&](const std::function<void(std::string_view)>& sink) {
+                                parser::attachment_content(a, sink);
+                              });
     } else if (!a.dropped) {
       blob.reset();
       blob.bind(1, a.sha256).bind_blob(2, a.data);

@@ -196,6 +196,14 @@ TEST_F(Ingest, BigMailAndAttachmentStoredWhole) {
            b64 + "\n--b--\n";
   };
   const std::string first = mail("<big1@mail.example>");
+  // The attachment is not decoded beside the raw mail before it is stored
+  // (bench/memory): hashed, measured, and left in the raw bytes.
+  const daemon::PreparedMail prepared =
+      daemon::prepare_mail({first, static_cast<std::int64_t>(first.size()), false}, config_);
+  ASSERT_EQ(prepared.msg.attachments.size(), 1u);
+  EXPECT_TRUE(prepared.msg.attachments[0].lazy);
+  EXPECT_TRUE(prepared.msg.attachments[0].data.empty());
+  EXPECT_EQ(prepared.msg.attachments[0].size, data.size());
   ASSERT_EQ(ingest(first).result, daemon::IngestResult::new_ticket);
   ASSERT_EQ(ingest(mail("<big2@mail.example>")).result, daemon::IngestResult::new_ticket);
 
@@ -219,6 +227,32 @@ TEST_F(Ingest, BigMailAndAttachmentStoredWhole) {
   ASSERT_EQ(atts.size(), 1u);  // the same attachment twice: kept once
   EXPECT_TRUE(atts[0] == data) << "attachment differs (" << atts[0].size() << " bytes)";
   sqlite3_close(db);
+}
+
+// A blob written a piece at a time must be given exactly its length: content
+// shorter or longer than the zeroblob is an error, never a blob padded with
+// zeros or cut short (a lazy attachment decoded differently the second time).
+TEST_F(Ingest, BlobPiecesMustFillTheBlobExactly) {
+  store::Db& db = store_->db();
+  db.exec("CREATE TABLE t(b BLOB)");
+  db.exec("INSERT INTO t(rowid, b) VALUES(1, zeroblob(6)), (2, zeroblob(6)), (3, zeroblob(6))");
+  using Sink = std::function<void(std::string_view)>;
+  db.write_blob_pieces("t", "b", 1, 6, [](const Sink& sink) {
+    sink("abc");
+    sink("");
+    sink("def");
+  });
+  EXPECT_THROW(db.write_blob_pieces("t", "b", 2, 6, [](const Sink& sink) { sink("abcde"); }),
+               store::Error);
+  EXPECT_THROW(db.write_blob_pieces("t", "b", 3, 6,
+                                    [](const Sink& sink) {
+                                      sink("abcd");
+                                      sink("efg");
+                                    }),
+               store::Error);
+  auto st = db.prepare("SELECT b FROM t WHERE rowid = 1");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.blob(0), "abcdef");
 }
 
 TEST_F(Ingest, NewMailOpensTicket) {

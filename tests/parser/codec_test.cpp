@@ -164,6 +164,56 @@ TEST(Base64, LargeBodyAppendsAndKeepsPrefix) {
   EXPECT_TRUE(defects.empty());
 }
 
+// Base64Decoder fed in pieces appends what decode_base64 appends for the
+// whole input, cut anywhere: inside a quad, beside line ends and junk, before
+// and after the padding that ends it, before a truncated last quad.
+TEST(Base64, PiecesDecodeAsTheWhole) {
+  std::string clean = encode_base64(binary_sample(3000), 76);
+  const std::string inputs[] = {
+      clean,
+      encode_base64(binary_sample(1001), 64),                    // padded end
+      "S|G|V|s|b|G|8|=",                                         // junk inside
+      "SGVsbG8=IGFmdGVyIHRoZSBwYWQ=",                            // text after the first pad
+      "SGVsbG8gd29ybGQ",                                         // no padding
+      "SGVsbG8gd29ybGQhI",                                       // one sextet short: bad
+      clean.substr(0, 1500) + "!!\r\n \t" + clean.substr(1500),  // junk and blanks mid-body
+      "",
+  };
+  std::uint32_t seed = 7;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u; };
+  for (const auto& in : inputs) {
+    std::string whole;
+    Defects defects;
+    decode_base64(in, whole, defects);
+    const bool whole_bad = count_kind(defects, DefectKind::bad_base64) > 0;
+    for (int trial = 0; trial < 50; ++trial) {
+      Base64Decoder d;
+      std::string out = "x";  // appends after what is there
+      for (std::size_t at = 0; at < in.size();) {
+        const std::size_t n = trial == 0 ? 1 : 1 + next() % 9;  // a byte at a time, then 1..9
+        d.feed(std::string_view(in).substr(at, n), out);
+        at += n;
+      }
+      const bool bad = d.finish(out);
+      ASSERT_EQ(out, "x" + whole) << "input of " << in.size() << " bytes, trial " << trial;
+      EXPECT_EQ(bad, whole_bad) << in.substr(0, 40);
+    }
+    // decode_in_pieces: the same bytes in order, for any piece size.
+    for (std::size_t piece :
+         {std::size_t{4}, std::size_t{5}, std::size_t{77}, std::size_t{1} << 20}) {
+      std::string got;
+      const bool bad = decode_in_pieces(
+          in, true, [&](std::string_view p) { got.append(p); }, piece);
+      EXPECT_EQ(got, whole) << "piece " << piece;
+      EXPECT_EQ(bad, whole_bad);
+    }
+  }
+  // Not base64: the body as it is, and never bad.
+  std::string got;
+  EXPECT_FALSE(decode_in_pieces("as it is\r\n", false, [&](std::string_view p) { got.append(p); }));
+  EXPECT_EQ(got, "as it is\r\n");
+}
+
 TEST(Base64, ManyBadCharactersGiveOneDefect) {
   std::string out;
   Defects defects;

@@ -239,6 +239,72 @@ TEST(Parse, AttachmentOverCapIsDroppedButRecorded) {
   EXPECT_TRUE(has_defect(m, DefectKind::attachment_too_big));
 }
 
+// ParseLimits::lazy_attachment_bytes: a base64 or unencoded attachment that
+// big is hashed and measured but not kept; attachment_content() decodes it
+// again from the parsed bytes, the same bytes the ordinary parse keeps.
+// Quoted-printable and smaller bodies are kept as before; so is one past
+// max_attachment_bytes dropped.
+TEST(Parse, LazyAttachmentsMatchTheKeptOnes) {
+  std::string b64;
+  for (int i = 0; i < 40; ++i) b64 += "SGVsbG8sIGxhenkgd29ybGQhIEJ5dGVzOiD/AAEC\r\n";
+  b64 += "SGk|=\r\n";  // junk before the end: the defect either way
+  const std::string raw = head() +
+                          "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+                          "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+                          "--b\r\nContent-Type: application/pdf; name=a.pdf\r\n"
+                          "Content-Transfer-Encoding: base64\r\n\r\n" +
+                          b64 +
+                          "--b\r\nContent-Type: application/octet-stream; name=b.bin\r\n"
+                          "Content-Transfer-Encoding: binary\r\n\r\n" +
+                          std::string(300, 'z') + std::string("\0tail\r\n", 7) +
+                          "--b\r\nContent-Type: text/csv; name=c.csv\r\n"
+                          "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
+                          std::string(300, 'q') +
+                          "=41\r\n"
+                          "--b\r\nContent-Type: image/png; name=small.png\r\n"
+                          "Content-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n"
+                          "--b--\r\n";
+  const Message kept = parse_message(raw);
+  ParseLimits limits;
+  limits.lazy_attachment_bytes = 100;
+  const Message lazy = parse_message(raw, limits);
+  ASSERT_EQ(kept.attachments.size(), 4u);
+  ASSERT_EQ(lazy.attachments.size(), 4u);
+  const bool expect_lazy[] = {true, true, false, false};  // base64, binary, QP, small
+  for (std::size_t i = 0; i < 4; ++i) {
+    const Attachment& k = kept.attachments[i];
+    const Attachment& l = lazy.attachments[i];
+    SCOPED_TRACE(k.filename);
+    EXPECT_FALSE(k.lazy);
+    EXPECT_EQ(l.lazy, expect_lazy[i]);
+    EXPECT_EQ(l.data.empty(), expect_lazy[i]);
+    EXPECT_EQ(l.filename, k.filename);
+    EXPECT_EQ(l.sha256, k.sha256);
+    EXPECT_EQ(l.size, k.size);
+    std::string content;
+    attachment_content(l, [&](std::string_view p) { content.append(p); });
+    EXPECT_TRUE(content == k.data) << content.size() << " bytes against " << k.data.size();
+    EXPECT_EQ(content.size(), l.size);
+  }
+  EXPECT_EQ(sha256_hex(kept.attachments[0].data), lazy.attachments[0].sha256);
+  ASSERT_EQ(lazy.defects.size(), kept.defects.size());
+  for (std::size_t i = 0; i < kept.defects.size(); ++i)
+    EXPECT_EQ(lazy.defects[i].kind, kept.defects[i].kind);
+  EXPECT_TRUE(has_defect(lazy, DefectKind::bad_base64));
+
+  limits.max_attachment_bytes = 100;  // the base64 one decodes to more
+  const Message capped = parse_message(raw, limits);
+  ASSERT_EQ(capped.attachments.size(), 4u);
+  EXPECT_TRUE(capped.attachments[0].dropped);
+  EXPECT_FALSE(capped.attachments[0].lazy);
+  EXPECT_EQ(capped.attachments[0].size, kept.attachments[0].size);
+  EXPECT_EQ(capped.attachments[0].sha256, kept.attachments[0].sha256);
+  EXPECT_TRUE(has_defect(capped, DefectKind::attachment_too_big));
+  std::string none;
+  attachment_content(capped.attachments[0], [&](std::string_view p) { none.append(p); });
+  EXPECT_TRUE(none.empty());
+}
+
 TEST(Parse, BareLfAndBareCrLineEndings) {
   Message lf = parse_message("From: a@b.example\nSubject: lf\n\nbody\n");
   EXPECT_EQ(lf.subject, "lf");
