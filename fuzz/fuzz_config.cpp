@@ -6,19 +6,39 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 
 #include "daemon/config.h"
 #include "fuzz/check.h"
+
+namespace {
+
+// This process's scratch directory, removed when the fuzzer exits (every
+// scripts/test.sh run left one behind in /tmp).
+std::string& scratch_dir() {
+  static std::string dir;
+  return dir;
+}
+
+void remove_scratch_dir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch_dir(), ignored);
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string dir = [] {
     auto d = std::filesystem::temp_directory_path() /
              ("ticketd-fuzz-config-" + std::to_string(getpid()));
     std::filesystem::create_directories(d);
+    scratch_dir() = d.string();
+    std::atexit(remove_scratch_dir);
     return d.string();
   }();
   const std::string path = dir + "/ticketd.toml";
