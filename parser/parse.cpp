@@ -159,14 +159,17 @@ class Walker {
     return src;
   }
 
+  static bool uuencoded(const PartInfo& info) {
+    return info.encoding == "x-uuencode" || info.encoding == "uuencode" || info.encoding == "x-uue";
+  }
+
   // Decodes the transfer encoding of `body` into `out`.
   void decode_body(const PartInfo& info, std::string_view body, std::string& out) {
     if (info.encoding == "base64") {
       decode_base64(body, out, msg_.defects);
     } else if (info.encoding == "quoted-printable") {
       decode_quoted_printable(body, out, msg_.defects);
-    } else if (info.encoding == "x-uuencode" || info.encoding == "uuencode" ||
-               info.encoding == "x-uue") {
+    } else if (uuencoded(info)) {
       decode_uuencode_body(body, out, msg_.defects);
     } else {
       out.append(body);
@@ -212,9 +215,9 @@ class Walker {
   }
 
   bool lazy_body(const PartInfo& info, std::string_view body) const {
+    // base64, or what decode_body takes as it is
     return limits_.lazy_attachment_bytes > 0 && body.size() >= limits_.lazy_attachment_bytes &&
-           info.encoding != "quoted-printable" && info.encoding != "x-uuencode" &&
-           info.encoding != "uuencode" && info.encoding != "x-uue";
+           info.encoding != "quoted-printable" && !uuencoded(info);
   }
 
   Attachment& push_attachment(const PartInfo& info, std::string sha256, std::size_t size,
