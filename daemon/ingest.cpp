@@ -385,7 +385,7 @@ IngestOutcome Ingestor::ingest_tx(const PreparedMail& mail, std::int64_t now,
 
   store::Tx tx = store_.begin();
   if (same_tx) tx.before_commit(same_tx);
-  if (auto seen = tx.find_raw(raw_hash)) {
+  if (auto seen = tx.find_raw(raw_hash, msg.keys.message_id)) {
     IngestOutcome out{IngestResult::duplicate, seen->ticket_number.value_or(""),
                       "same raw mail already stored (sha256 " + raw_hash.substr(0, 16) + ")"};
     tx.add_event(

@@ -383,11 +383,48 @@ CREATE VIEW events(id, ticket_id, at, kind, actor, detail, message_row) AS
          l.actor, json_extract(e.value, '$[1]'), l.message_row
   FROM event_log l, json_each(l.items) e;
 )sql",
+    // 13: a raw mail's hash is no longer a UNIQUE key of raw_mail. The
+    // index held every mail ever stored, keyed by a hash (random by
+    // nature): once it outgrew a batch, each mail dirtied a page of it of
+    // its own, written to the log and copied by the checkpoint
+    // (bench/growth: the cost a store of 100k or 1M tickets paid that an
+    // empty one did not). A mail stored under its Message-ID is found again
+    // through the index that Message-ID lookups need anyway
+    // (messages_by_message_id) and the hash of its raw_mail row compared:
+    // one index entry a mail instead of two. Only the mails that no message
+    // row names by their Message-ID (quarantined, without one, a duplicate
+    // kept) are keyed by hash, in raw_unkeyed (Tx::commit). The UNIQUE
+    // index is made an index of its own (the same entries; the text of the
+    // table and the index are edited, no row moves; the DDL after it
+    // changes the schema cookie, so other connections read the schema
+    // again), its entries copied in order into raw_unkeyed (every mail
+    // stored before this schema stays found by its hash), and dropped.
+    R"sql(
+PRAGMA writable_schema=ON;
+UPDATE sqlite_master SET sql = replace(sql, 'sha256 TEXT NOT NULL UNIQUE', 'sha256 TEXT NOT NULL')
+  WHERE type = 'table' AND name = 'raw_mail';
+UPDATE sqlite_master SET name = 'raw_mail_by_sha256',
+  sql = 'CREATE UNIQUE INDEX raw_mail_by_sha256 ON raw_mail(sha256)'
+  WHERE type = 'index' AND name = 'sqlite_autoindex_raw_mail_1';
+PRAGMA writable_schema=RESET;
+CREATE TABLE raw_unkeyed(
+  sha256 TEXT PRIMARY KEY,
+  raw_id INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO raw_unkeyed(sha256, raw_id)
+  SELECT sha256, id FROM raw_mail INDEXED BY raw_mail_by_sha256 ORDER BY sha256;
+DROP INDEX raw_mail_by_sha256;
+)sql",
 };
 
 // The first migration that edits sqlite_master itself (the other
 // connections re-read the schema when its version changes).
 constexpr std::int64_t kEditsSchemaText = 9;
+// The migration that turns raw_mail's UNIQUE index into one of its own. Its
+// edit must find the text and the index it expects: an edit of one without
+// the other would leave a store SQLite calls malformed, so it is checked
+// first and the migration refused (rolled back) otherwise.
+constexpr std::int64_t kRawHashNotUnique = 13;
 
 }  // namespace
 
@@ -501,7 +538,21 @@ void Store::migrate() {
     const MigrationNotice notice = have > 0 && have < want ? migration_notice.load() : nullptr;
     const auto started = std::chrono::steady_clock::now();
     if (notice) notice(have, want, 0, false);
-    for (std::int64_t v = have; v < want; ++v) db_.exec(kMigrations[v]);
+    for (std::int64_t v = have; v < want; ++v) {
+      if (v + 1 == kRawHashNotUnique) {
+        auto st = db_.prepare(
+            "SELECT (SELECT (length(sql) - length(replace(sql, 'sha256 TEXT NOT NULL UNIQUE', "
+            "''))) / length('sha256 TEXT NOT NULL UNIQUE') FROM sqlite_master "
+            "WHERE type = 'table' AND name = 'raw_mail'), (SELECT COUNT(*) FROM sqlite_master "
+            "WHERE type = 'index' AND name = 'sqlite_autoindex_raw_mail_1' "
+            "AND tbl_name = 'raw_mail' AND sql IS NULL)");
+        if (!st.step() || st.i64(0) != 1 || st.i64(1) != 1)
+          throw Error(SQLITE_CORRUPT,
+                      "cannot migrate to schema 13: raw_mail is not defined as schema 1 "
+                      "made it (sha256 TEXT NOT NULL UNIQUE and its automatic index)");
+      }
+      db_.exec(kMigrations[v]);
+    }
     if (have < kEditsSchemaText && want >= kEditsSchemaText) {
       std::int64_t schema = 0;
       {
@@ -782,6 +833,12 @@ Tx::~Tx() {
 void Tx::commit() {
   if (before_commit_) std::exchange(before_commit_, nullptr)(*this);
   flush_events();
+  if (raw_ && !raw_->named) {
+    auto st = db_.prepare("INSERT OR IGNORE INTO raw_unkeyed(sha256, raw_id) VALUES(?1, ?2)");
+    st.bind(1, raw_->sha256).bind(2, raw_->id);
+    st.run();
+  }
+  raw_.reset();
   if (!nested_)
     db_.prepare("COMMIT").run();
   else if (savepoint_)
@@ -858,12 +915,18 @@ void Batch::commit() {
   }
 }
 
-std::optional<RawRef> Tx::find_raw(std::string_view sha256) {
+std::optional<RawRef> Tx::find_raw(std::string_view sha256, std::string_view message_id) {
+  // Both ways in one statement: the raw mail of a message row with this
+  // Message-ID and hash, then the mails keyed by hash alone.
   auto st = db_.prepare(
-      "SELECT r.id, m.ticket_id, t.number, q.id FROM raw_mail r "
+      "SELECT r.id, m.ticket_id, t.number, q.id FROM ("
+      "  SELECT id FROM (SELECT r.id FROM messages m JOIN raw_mail r ON r.id = m.raw_id "
+      "    WHERE m.message_id = ?2 AND r.sha256 = ?1 ORDER BY m.id LIMIT 1) "
+      "  UNION ALL SELECT raw_id FROM raw_unkeyed WHERE sha256 = ?1 LIMIT 1) r "
       "LEFT JOIN messages m ON m.raw_id = r.id LEFT JOIN tickets t ON t.id = m.ticket_id "
-      "LEFT JOIN quarantine q ON q.raw_id = r.id WHERE r.sha256 = ?1 LIMIT 1");
+      "LEFT JOIN quarantine q ON q.raw_id = r.id LIMIT 1");
   st.bind(1, sha256);
+  st.bind(2, message_id);
   if (!st.step()) return std::nullopt;
   RawRef r;
   r.raw_id = st.i64(0);
@@ -899,6 +962,7 @@ std::int64_t Tx::put_raw(std::string_view sha256, std::string_view bytes, std::i
   st.run();
   const std::int64_t id = db_.last_insert_id();
   if (big) db_.write_blob("raw_mail", "data", id, bytes);
+  raw_ = PendingRaw{id, std::string(sha256), false};
   return id;
 }
 
@@ -979,10 +1043,12 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
     st.bind(2, *raw_id);
   else
     st.bind_null(2);
-  if (msg.keys.message_id.empty())
+  if (msg.keys.message_id.empty()) {
     st.bind_null(3);
-  else
+  } else {
     st.bind(3, msg.keys.message_id);
+    if (raw_ && raw_id == raw_->id) raw_->named = true;  // found by it (find_raw)
+  }
   st.bind(4, content_hash).bind(5, direction).bind(6, kind);
   st.bind(7, msg.from.name).bind(8, msg.from.address).bind(9, msg.subject);
   if (msg.date)

@@ -24,7 +24,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 struct Person {
   std::string name;
@@ -147,7 +147,10 @@ class Tx : public lifecycle::ThreadLookup {
   Tx(const Tx&) = delete;
   Tx& operator=(const Tx&) = delete;
 
-  std::optional<RawRef> find_raw(std::string_view sha256);
+  // The raw mail stored with these bytes (`sha256`): by the mail's
+  // Message-ID (a message row of it whose raw mail has the hash), else by
+  // the hash among the mails no message row names (schema 13).
+  std::optional<RawRef> find_raw(std::string_view sha256, std::string_view message_id);
   std::vector<MessageIdRef> find_message_id(std::string_view message_id);
 
   std::int64_t put_raw(std::string_view sha256, std::string_view bytes, std::int64_t size,
@@ -250,6 +253,14 @@ class Tx : public lifecycle::ThreadLookup {
   bool savepoint_ = false;  // ... as a SAVEPOINT of it
   bool done_ = false;
   std::function<void(Tx&)> before_commit_;
+  // The raw mail put_raw() stored, until commit: keyed by its hash in
+  // raw_unkeyed unless add_message() named it by its Message-ID.
+  struct PendingRaw {
+    std::int64_t id = 0;
+    std::string sha256;
+    bool named = false;
+  };
+  std::optional<PendingRaw> raw_;
   // The events not yet written: one event_log row's worth.
   struct PendingEvents {
     std::optional<std::int64_t> ticket_id;

@@ -426,6 +426,43 @@ TEST_F(Ingest, SameMailByAnotherRouteIsOneEntry) {
   EXPECT_EQ(store_->find_ticket("TD-1001")->messages, 1);
 }
 
+// The same bytes twice are one mail whichever way the first was kept: a
+// mail stored under its Message-ID is found by it and its raw mail's hash
+// (no index of hashes written for it, schema 13); one no message row names
+// by a Message-ID (none, quarantined, a copy by another route kept as raw)
+// by its hash in raw_unkeyed.
+TEST_F(Ingest, RawDuplicatesAreFoundByMessageIdOrByHash) {
+  auto unkeyed = [&] {
+    auto st = store_->db().prepare("SELECT COUNT(*) FROM raw_unkeyed");
+    st.step();
+    return st.i64(0);
+  };
+  auto twice = [&](const std::string& raw, daemon::IngestResult first, std::int64_t keyed_after,
+                   const std::string& ticket) {
+    EXPECT_EQ(ingest(raw).result, first);
+    EXPECT_EQ(unkeyed(), keyed_after);
+    const auto again = ingest(raw);
+    EXPECT_EQ(again.result, daemon::IngestResult::duplicate);
+    EXPECT_NE(again.detail.find("same raw mail"), std::string::npos) << again.detail;
+    EXPECT_EQ(again.ticket, ticket);
+    EXPECT_EQ(unkeyed(), keyed_after);  // a duplicate keeps no raw mail
+  };
+  twice(Mail{}.bytes(), daemon::IngestResult::new_ticket, 0, "TD-1001");
+  twice(Mail{.subject = "ERP down", .message_id = ""}.bytes(), daemon::IngestResult::new_ticket, 1,
+        "TD-1002");
+  // The same Message-ID and content by another route: its raw mail kept,
+  // named by no message row.
+  twice(Mail{.extra = "Received: from relay2.example by mx.example\n"}.bytes(),
+        daemon::IngestResult::duplicate, 2, "");
+  twice(Mail{.from = "undisclosed", .message_id = "<q1@mail.example>"}.bytes(),
+        daemon::IngestResult::quarantined, 3, "");
+  // The same Message-ID on other bytes is not a raw duplicate.
+  const auto other =
+      ingest(Mail{.from = "Cliff Tucker <cliff@example.com>", .body = "Other.\n"}.bytes());
+  EXPECT_NE(other.result, daemon::IngestResult::duplicate);
+  EXPECT_EQ(store_->list_tickets(std::nullopt).size(), 3u);
+}
+
 TEST_F(Ingest, ReusedMessageIdWithOtherContentIsKept) {
   ingest(Mail{}.bytes());
   auto out = ingest(Mail{.from = "Cliff Tucker <cliff@example.com>",
@@ -824,9 +861,28 @@ ALTER TABLE events_before_12 RENAME TO events;
 PRAGMA user_version = 11;
 )sql";
 
-// Turns the store at `path` back into schema 9 (kBackTo11, kBackTo9).
+// Schema 13 back into 12: the raw mail's hash a UNIQUE key of raw_mail
+// again (the table copied, as SQLite makes one), no raw_unkeyed.
+constexpr const char* kBackTo12 = R"sql(
+CREATE TABLE raw_mail_v12(id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL, truncated INTEGER NOT NULL DEFAULT 0, received_at INTEGER NOT NULL,
+  data BLOB NOT NULL);
+INSERT INTO raw_mail_v12 SELECT id, sha256, size, truncated, received_at, data FROM raw_mail;
+DROP TABLE raw_mail;
+ALTER TABLE raw_mail_v12 RENAME TO raw_mail;
+DROP TABLE raw_unkeyed;
+PRAGMA user_version = 12;
+)sql";
+
+// Turns the store at `path` back into schema 11 (kBackTo12, kBackTo11).
+::testing::AssertionResult back_to_schema_11(const std::string& path) {
+  auto back = run_sql(path, kBackTo12);
+  return back ? run_sql(path, kBackTo11) : back;
+}
+
+// Turns the store at `path` back into schema 9 (and kBackTo9).
 ::testing::AssertionResult back_to_schema_9(const std::string& path) {
-  auto back = run_sql(path, kBackTo11);
+  auto back = back_to_schema_11(path);
   return back ? run_sql(path, kBackTo9) : back;
 }
 
@@ -1170,7 +1226,7 @@ TEST_F(IngestExample, Schema9StoreMigratesToTablesWithoutRowid) {
   EXPECT_EQ(one_value(path,
                       "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE "
                       "sql LIKE '%WITHOUT ROWID%' ORDER BY name)"),
-            "agent_tokens open_by_assignee outbox_recipients participants ticket_tags");
+            "agent_tokens open_by_assignee outbox_recipients participants raw_unkeyed ticket_tags");
   EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(one_value(path, "PRAGMA foreign_key_check"), "");
   EXPECT_EQ(counts(), before);
@@ -1211,7 +1267,7 @@ TEST_F(IngestExample, Schema10StoreMigratesTheGuardsIndexes) {
   EXPECT_EQ(before, "2/2");  // two acknowledgements, two open tickets
   ingestor_.reset();
   store_.reset();
-  ASSERT_TRUE(run_sql(path, kBackTo11));
+  ASSERT_TRUE(back_to_schema_11(path));
   ASSERT_TRUE(run_sql(path, R"sql(
 DROP INDEX tickets_open_by_requester;
 CREATE INDEX tickets_by_requester ON tickets(requester_address, state);
@@ -1309,6 +1365,78 @@ PRAGMA user_version = 7;
     auto tx = store_->begin();
     EXPECT_EQ(tx.history("karen@example.com", 0).auto_sent_in_window, 2);
   }
+}
+
+// Schema 13: the raw mail's hash is no longer a UNIQUE key. Every mail of
+// an older store stays found by its hash (raw_unkeyed holds them all), the
+// index is gone (its pages freed, the file consistent), and what comes
+// after is keyed as a new store keys it.
+TEST_F(IngestExample, Schema12StoreMigratesItsRawHashes) {
+  const std::string named = Mail{}.bytes();
+  const std::string unnamed = Mail{.subject = "ERP down", .message_id = ""}.bytes();
+  const std::string junk = Mail{.from = "undisclosed", .message_id = "<q1@mail.example>"}.bytes();
+  EXPECT_EQ(ingest(named).result, daemon::IngestResult::new_ticket);
+  EXPECT_EQ(ingest(unnamed).result, daemon::IngestResult::new_ticket);
+  EXPECT_EQ(ingest(junk).result, daemon::IngestResult::quarantined);
+  const std::string path = config_.store.path;
+  ingestor_.reset();
+  store_.reset();
+  ASSERT_TRUE(run_sql(path, kBackTo12));
+  EXPECT_EQ(one_value(path,
+                      "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'raw_mail' "
+                      "AND type = 'index'"),
+            "1");  // the UNIQUE constraint's
+  reopen();
+  EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(one_value(path,
+                      "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'raw_mail' "
+                      "AND type = 'index'"),
+            "0");
+  EXPECT_EQ(one_value(path,
+                      "SELECT instr(sql, 'UNIQUE') FROM sqlite_master "
+                      "WHERE name = 'raw_mail'"),
+            "0");
+  EXPECT_NE(one_value(path, "PRAGMA freelist_count"), "0");  // the index's pages
+  EXPECT_EQ(one_value(path,
+                      "SELECT COUNT(*) FROM raw_unkeyed u JOIN raw_mail r "
+                      "ON r.id = u.raw_id AND r.sha256 = u.sha256"),
+            "3");
+  for (const auto* raw : {&named, &unnamed, &junk}) {
+    const auto again = ingest(*raw);
+    EXPECT_EQ(again.result, daemon::IngestResult::duplicate);
+    EXPECT_NE(again.detail.find("same raw mail"), std::string::npos) << again.detail;
+  }
+  // A new mail with a Message-ID is found by it, not keyed by hash.
+  const std::string later = Mail{.subject = "VPN down", .message_id = "<k9@mail.example>"}.bytes();
+  EXPECT_EQ(ingest(later).result, daemon::IngestResult::new_ticket);
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM raw_unkeyed"), "3");  // a duplicate keeps no raw
+  EXPECT_EQ(ingest(later).result, daemon::IngestResult::duplicate);
+}
+
+// Migration 13 edits raw_mail's text and its automatic index together; a
+// store whose table reads otherwise is refused (rolled back), never half
+// edited into one SQLite calls malformed.
+TEST_F(IngestExample, Schema12StoreWithAnotherRawMailTextIsRefusedIntact) {
+  ingest(Mail{}.bytes());
+  const std::string path = config_.store.path;
+  ingestor_.reset();
+  store_.reset();
+  std::string other = kBackTo12;
+  const std::string from = "sha256 TEXT NOT NULL UNIQUE", to = "sha256 TEXT UNIQUE NOT NULL";
+  other.replace(other.find(from), from.size(), to);
+  ASSERT_TRUE(run_sql(path, other.c_str()));
+  try {
+    reopen();
+    ADD_FAILURE() << "migrated a raw_mail it does not know";
+  } catch (const store::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot migrate to schema 13"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(one_value(path, "PRAGMA user_version"), "12");
+  EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM raw_mail"), "1");
+  EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'raw_unkeyed'"), "0");
 }
 
 }  // namespace
