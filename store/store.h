@@ -24,7 +24,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 struct Person {
   std::string name;

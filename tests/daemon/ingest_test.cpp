@@ -43,6 +43,31 @@ struct Mail {
   }
 };
 
+// The references SQLite no longer checks (schema 9: the event log; 14: the
+// rows a mail's transaction writes beside its ticket and mail), as queries
+// that count the rows whose parent is missing.
+const std::pair<const char*, const char*> kOrphans[] = {
+    {"events whose ticket or mail does not exist",
+     "SELECT COUNT(*) FROM events e WHERE (e.ticket_id IS NOT NULL AND NOT EXISTS "
+     "(SELECT 1 FROM tickets t WHERE t.id = e.ticket_id)) OR (e.message_row IS NOT NULL "
+     "AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = e.message_row))"},
+    {"messages whose ticket or raw mail does not exist",
+     "SELECT COUNT(*) FROM messages m WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = "
+     "m.ticket_id) OR (m.raw_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM raw_mail r WHERE "
+     "r.id = m.raw_id))"},
+    {"outbox rows whose ticket or source mail does not exist",
+     "SELECT COUNT(*) FROM outbox o WHERE (o.ticket_id IS NOT NULL AND NOT EXISTS (SELECT 1 "
+     "FROM tickets t WHERE t.id = o.ticket_id)) OR (o.source_message IS NOT NULL AND NOT EXISTS "
+     "(SELECT 1 FROM messages m WHERE m.id = o.source_message))"},
+    {"outbox recipients whose outbox row does not exist",
+     "SELECT COUNT(*) FROM outbox_recipients r WHERE NOT EXISTS (SELECT 1 FROM outbox o "
+     "WHERE o.id = r.outbox_id)"},
+    {"participants or agent tokens whose ticket does not exist",
+     "SELECT (SELECT COUNT(*) FROM participants p WHERE NOT EXISTS (SELECT 1 FROM tickets t "
+     "WHERE t.id = p.ticket_id)) + (SELECT COUNT(*) FROM agent_tokens a WHERE NOT EXISTS "
+     "(SELECT 1 FROM tickets t WHERE t.id = a.ticket_id))"},
+};
+
 class Ingest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -59,15 +84,14 @@ class Ingest : public ::testing::Test {
         std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
   }
   void TearDown() override {
-    // Schema 9 leaves the event log's references unchecked by SQLite: after
-    // every test, each event's ticket and mail exist.
+    // Schemas 9 and 14 leave the references of the rows a mail writes
+    // unchecked by SQLite: after every test, each one's parent exists.
     if (store_) {
-      auto st = store_->db().prepare(
-          "SELECT COUNT(*) FROM events e WHERE (e.ticket_id IS NOT NULL AND NOT EXISTS "
-          "(SELECT 1 FROM tickets t WHERE t.id = e.ticket_id)) OR (e.message_row IS NOT NULL "
-          "AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = e.message_row))");
-      ASSERT_TRUE(st.step());
-      EXPECT_EQ(st.i64(0), 0) << "events whose ticket or mail does not exist";
+      for (const auto& [what, sql] : kOrphans) {
+        auto st = store_->db().prepare(sql);
+        ASSERT_TRUE(st.step());
+        EXPECT_EQ(st.i64(0), 0) << what;
+      }
     }
     ingestor_.reset();
     store_.reset();
@@ -874,9 +898,37 @@ DROP TABLE raw_unkeyed;
 PRAGMA user_version = 12;
 )sql";
 
-// Turns the store at `path` back into schema 11 (kBackTo12, kBackTo11).
+// Schema 14 back into 13: the references of the rows a mail writes checked
+// by SQLite again (each column's text as schema 13 had it).
+constexpr const char* kBackTo13 = R"sql(
+PRAGMA writable_schema=ON;
+UPDATE sqlite_master SET sql = replace(replace(sql,
+  'ticket_id INTEGER NOT NULL,', 'ticket_id INTEGER NOT NULL REFERENCES tickets(id),'),
+  'raw_id INTEGER,', 'raw_id INTEGER REFERENCES raw_mail(id),')
+  WHERE type = 'table' AND name = 'messages';
+UPDATE sqlite_master SET sql = replace(replace(sql,
+  'ticket_id INTEGER,', 'ticket_id INTEGER REFERENCES tickets(id),'),
+  'source_message INTEGER,', 'source_message INTEGER REFERENCES messages(id),')
+  WHERE type = 'table' AND name = 'outbox';
+UPDATE sqlite_master SET sql = replace(sql,
+  'outbox_id INTEGER NOT NULL,', 'outbox_id INTEGER NOT NULL REFERENCES outbox(id),')
+  WHERE type = 'table' AND name = 'outbox_recipients';
+UPDATE sqlite_master SET sql = replace(sql,
+  'ticket_id INTEGER NOT NULL,', 'ticket_id INTEGER NOT NULL REFERENCES tickets(id),')
+  WHERE type = 'table' AND name IN ('participants', 'agent_tokens');
+PRAGMA writable_schema=OFF;
+PRAGMA user_version = 13;
+)sql";
+
+// Turns the store at `path` back into schema 12 (kBackTo13, kBackTo12).
+::testing::AssertionResult back_to_schema_12(const std::string& path) {
+  auto back = run_sql(path, kBackTo13);
+  return back ? run_sql(path, kBackTo12) : back;
+}
+
+// Turns the store at `path` back into schema 11 (and kBackTo11).
 ::testing::AssertionResult back_to_schema_11(const std::string& path) {
-  auto back = run_sql(path, kBackTo12);
+  auto back = back_to_schema_12(path);
   return back ? run_sql(path, kBackTo11) : back;
 }
 
@@ -1142,7 +1194,7 @@ PRAGMA user_version = 8;
   // The table of schema 8's events keeps them under its schema 12 name.
   EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('events_before_12')"),
             "0");
-  EXPECT_NE(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('outbox')"), "0");
+  EXPECT_NE(one_value(path, "SELECT COUNT(*) FROM pragma_foreign_key_list('attachments')"), "0");
   EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
   EXPECT_EQ(one_value(path, "SELECT COUNT(*) FROM events"), events_before);
   // The old connection re-reads the schema: the same insert, into that
@@ -1381,7 +1433,7 @@ TEST_F(IngestExample, Schema12StoreMigratesItsRawHashes) {
   const std::string path = config_.store.path;
   ingestor_.reset();
   store_.reset();
-  ASSERT_TRUE(run_sql(path, kBackTo12));
+  ASSERT_TRUE(back_to_schema_12(path));
   EXPECT_EQ(one_value(path,
                       "SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'raw_mail' "
                       "AND type = 'index'"),
@@ -1422,6 +1474,7 @@ TEST_F(IngestExample, Schema12StoreWithAnotherRawMailTextIsRefusedIntact) {
   const std::string path = config_.store.path;
   ingestor_.reset();
   store_.reset();
+  ASSERT_TRUE(run_sql(path, kBackTo13));
   std::string other = kBackTo12;
   const std::string from = "sha256 TEXT NOT NULL UNIQUE", to = "sha256 TEXT UNIQUE NOT NULL";
   other.replace(other.find(from), from.size(), to);
@@ -1440,6 +1493,66 @@ TEST_F(IngestExample, Schema12StoreWithAnotherRawMailTextIsRefusedIntact) {
 }
 
 }  // namespace
+
+// Schema 14: the rows a mail writes beside its ticket and mail (messages,
+// outbox rows and their recipients, participants, agent tokens) are no
+// longer checked by SQLite for their parent; the rare ones still are. A
+// store of schema 13 keeps every row, and a connection opened before the
+// migration reads the new schema (schema_version was bumped).
+TEST_F(IngestExample, Schema13StoreMigratesWithoutTheMailRowsReferenceChecks) {
+  const auto first = ingest(Mail{.cc = "Amy Ames <amy@example.com>"}.bytes());
+  ASSERT_EQ(first.result, daemon::IngestResult::new_ticket);
+  ingest(Mail{.subject = "Re: " + Mail{}.subject,
+              .message_id = "<k2@mail.example>",
+              .in_reply_to = "<k1@mail.example>"}
+             .bytes());
+  const std::string path = config_.store.path;
+  const std::string tables[] = {"messages", "outbox", "outbox_recipients", "participants",
+                                "agent_tokens"};
+  auto rows = [&] {
+    std::string out;
+    for (const auto& t : tables) out += one_value(path, "SELECT COUNT(*) FROM " + t) + " ";
+    return out;
+  };
+  auto references = [&] {
+    std::string sum = "SELECT 0";
+    for (const auto& t : tables)
+      sum += " + (SELECT COUNT(*) FROM pragma_foreign_key_list('" + t + "'))";
+    return one_value(path, sum);
+  };
+  const std::string before = rows();
+  EXPECT_EQ(references(), "0");
+  ingestor_.reset();
+  store_.reset();
+  ASSERT_TRUE(run_sql(path, kBackTo13));
+  ASSERT_EQ(references(), "7");  // schema 13's: messages 2, outbox 2, the other three 1 each
+  sqlite3* old = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &old), SQLITE_OK);
+  const char* orphan =
+      "PRAGMA foreign_keys=ON; INSERT INTO participants(ticket_id, address, name, role) "
+      "VALUES(999999, 'x@example.com', 'X', 'collaborator')";
+  ASSERT_NE(sqlite3_exec(old, orphan, nullptr, nullptr, nullptr), SQLITE_OK);  // checked at 13
+  reopen();
+  EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(references(), "0");
+  for (const char* kept : {"attachments", "ticket_tags", "quarantine", "tickets"})
+    EXPECT_EQ(one_value(path, std::string("SELECT COUNT(*) FROM pragma_foreign_key_list('") + kept +
+                                  "')"),
+              "1")
+        << kept;
+  EXPECT_EQ(one_value(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(one_value(path, "PRAGMA foreign_key_check"), "");
+  EXPECT_EQ(rows(), before);
+  // The old connection read the schema again: the same insert is not refused now.
+  EXPECT_EQ(sqlite3_exec(old, orphan, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(old);
+  EXPECT_EQ(sqlite3_exec(old, "DELETE FROM participants WHERE ticket_id = 999999", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(old);
+  const auto later = ingest(Mail{.subject = "VPN down", .message_id = "<k3@mail.example>"}.bytes());
+  EXPECT_EQ(later.result, daemon::IngestResult::new_ticket);
+  EXPECT_NE(later.ticket, first.ticket);
+}
 
 // Round-robin through the store: each new ticket of the team goes to the
 // member after the last one, which the store keeps (written only when it

@@ -257,6 +257,25 @@ def main():
     R.figure("db.outbox_rows", sum(states.values()))
     pos = desk.query("SELECT uidvalidity, last_uid FROM mailboxes")
     R.check("db.mailbox_position_at_last_uid", pos and pos[0][1] >= total, pos)
+    # SQLite no longer checks the parents of the rows a mail writes (schema
+    # 9: events; 14: messages, outbox rows, recipients, participants, agent
+    # tokens): after 25 kills, every one of them still has its parent.
+    orphans = desk.query(
+        "SELECT (SELECT count(*) FROM messages m WHERE m.ticket_id NOT IN (SELECT id FROM tickets)"
+        "   OR (m.raw_id IS NOT NULL AND m.raw_id NOT IN (SELECT id FROM raw_mail))),"
+        " (SELECT count(*) FROM outbox o WHERE (o.ticket_id IS NOT NULL AND o.ticket_id NOT IN"
+        "   (SELECT id FROM tickets)) OR (o.source_message IS NOT NULL AND o.source_message NOT IN"
+        "   (SELECT id FROM messages))),"
+        " (SELECT count(*) FROM outbox_recipients WHERE outbox_id NOT IN (SELECT id FROM outbox)),"
+        " (SELECT count(*) FROM participants WHERE ticket_id NOT IN (SELECT id FROM tickets)),"
+        " (SELECT count(*) FROM agent_tokens WHERE ticket_id NOT IN (SELECT id FROM tickets)),"
+        " (SELECT count(*) FROM events WHERE (ticket_id IS NOT NULL AND ticket_id NOT IN"
+        "   (SELECT id FROM tickets)) OR (message_row IS NOT NULL AND message_row NOT IN"
+        "   (SELECT id FROM messages)))")[0]
+    R.check("db.no_row_without_its_parent", not any(orphans),
+            dict(zip(("messages", "outbox", "recipients", "participants", "agent_tokens", "events"),
+                     orphans)))
+    R.check("db.integrity_check", desk.query("PRAGMA integrity_check")[0][0] == "ok")
 
     # ---- the server: INBOX empty, Processed has each mail once ----
     R.check("imap.inbox_empty", stack.count(desk.support) == 0, stack.count(desk.support))
