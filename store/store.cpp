@@ -419,7 +419,7 @@ DROP INDEX raw_mail_by_sha256;
     // mail they belong to are no longer checked by SQLite for their parent:
     // messages (ticket, raw mail), outbox rows (ticket, source mail), their
     // recipients (outbox row), participants and agent tokens (ticket). A
-    // new ticket made ten parent lookups (5.0% of storing its mail,
+    // new ticket made ten parent lookups (4.4% of storing its mail,
     // bench/ingest_bench), each for a row the same transaction had just
     // written or read; tickets, mails, raw mails and outbox rows are never
     // deleted. The rare rows (attachments, tags, quarantine, a linked
