@@ -45,9 +45,11 @@ struct RawMail {
   std::optional<std::string> envelope_sender;
 };
 
-// Attachments encoded in this many bytes or more stay in the raw mail until
-// they are stored (ParseLimits::lazy_attachment_bytes).
-inline constexpr std::size_t kLazyAttachmentBytes = 1u << 20;
+// Attachments encoded in this many bytes or more (all but empty ones) are
+// hashed and measured, not kept (ParseLimits::lazy_attachment_bytes): the
+// store records them, and their content stays in the raw mail it keeps
+// (Store::attachments_with_data decodes it again from there).
+inline constexpr std::size_t kLazyAttachmentBytes = 1;
 
 // A mail parsed and hashed, before any store work. Pure (no store, no
 // shared state): the IMAP poller prepares the next fetched batch on its IMAP

@@ -237,9 +237,12 @@ std::expected<BuiltMail, std::string> build_mail(store::Store& store, const Conf
   if (t) m.extra_headers.push_back({"X-Ticketd-Ticket", t->number});
   if (!m.auto_submitted.empty()) m.extra_headers.push_back({"X-Auto-Response-Suppress", "All"});
   // An agent's answer and a customer's reply forwarded to the agent keep their attachments.
-  if (row.source_message && (row.kind == "answer" || row.kind == "agent_alert"))
-    for (auto& a : store.attachments_with_data(*row.source_message))
+  if (row.source_message && (row.kind == "answer" || row.kind == "agent_alert")) {
+    auto atts = store.attachments_with_data(*row.source_message);
+    if (!atts) return std::unexpected(atts.error());
+    for (auto& a : *atts)
       if (!a.dropped) m.attachments.push_back({a.filename, a.content_type, std::move(a.data)});
+  }
   b.envelope_from = verp_address(config.support.address, secret, row.id);
   b.recipients = row.to;
   b.recipients.insert(b.recipients.end(), row.cc.begin(), row.cc.end());

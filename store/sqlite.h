@@ -53,7 +53,7 @@ class Db {
   std::int64_t changes() const { return sqlite3_changes64(db_); }
   sqlite3* handle() const { return db_; }
   // Writes `data` into the zeroblob of table.column at `rowid` in 1 MiB
-  // pieces: a big mail or attachment is not copied into one SQLite record
+  // pieces: a big mail is not copied into one SQLite record
   // (which would double its memory for the length of the INSERT).
   void write_blob(const char* table, const char* column, std::int64_t rowid, std::string_view data);
   // The same for content made a piece at a time: `fill` hands each piece to

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <thread>
 #include <utility>
 
@@ -436,6 +437,13 @@ UPDATE sqlite_master
                                      'agent_tokens');
 PRAGMA writable_schema=OFF;
 )sql",
+    // 15: an attachment's content is no longer stored decoded (the blobs
+    // table) beside the raw mail that holds it (Tx::add_message);
+    // attachments_with_data() decodes it again from the raw mail. Nothing in
+    // the file changes: blobs stored before stay and are read first. The
+    // version alone matters: a ticketd of schema 14 reads content only from
+    // blobs, and would relay an empty attachment; it refuses a newer store.
+    "-- no change to the file",
 };
 
 // The migrations that edit sqlite_master's text and nothing else: after
@@ -789,11 +797,45 @@ std::vector<ThreadEntry> Store::thread(std::int64_t ticket_id) {
   return out;
 }
 
-std::vector<parser::Attachment> Store::attachments_with_data(std::int64_t message_row) {
+std::expected<std::vector<parser::Attachment>, std::string> Store::attachments_with_data(
+    std::int64_t message_row) {
   auto st = db_.prepare(attachments_of_message(true));
   st.bind(1, message_row);
   std::vector<parser::Attachment> out;
-  while (st.step()) out.push_back(read_attachment(st, true));
+  std::vector<std::size_t> from_raw;
+  while (st.step()) {
+    out.push_back(read_attachment(st, true));
+    const parser::Attachment& a = out.back();
+    if (!a.dropped && a.size > 0 && st.is_null(7)) from_raw.push_back(out.size() - 1);
+  }
+  if (from_raw.empty()) return out;
+  auto raw = db_.prepare(
+      "SELECT r.data, r.truncated FROM messages m JOIN raw_mail r ON r.id = m.raw_id "
+      "WHERE m.id = ?1");
+  raw.bind(1, message_row);
+  const std::string where = "mail row " + std::to_string(message_row);
+  if (!raw.step()) return std::unexpected(where + ": its raw mail is missing");
+  if (raw.i64(1) != 0) return std::unexpected(where + ": its raw mail was kept truncated");
+  const std::string bytes = raw.blob(0);
+  // Parsed as at ingest but without limits (those that applied then are in
+  // `dropped`), every attachment left in the bytes (lazy) and only those
+  // asked for decoded, matched by their SHA-256.
+  parser::ParseLimits limits;
+  limits.max_message_bytes = std::numeric_limits<std::size_t>::max();
+  limits.max_attachment_bytes = std::numeric_limits<std::size_t>::max();
+  limits.lazy_attachment_bytes = 1;
+  const parser::Message msg = parser::parse_message(bytes, limits);
+  for (std::size_t i : from_raw) {
+    parser::Attachment& a = out[i];
+    const auto found = std::find_if(
+        msg.attachments.begin(), msg.attachments.end(),
+        [&](const auto& p) { return p.sha256 == a.sha256 && p.size == a.size && !p.dropped; });
+    if (found == msg.attachments.end())
+      return std::unexpected(where + ": attachment \"" + a.filename + "\" (sha256 " + a.sha256 +
+                             ") is not in its raw mail");
+    a.data.reserve(a.size);
+    parser::attachment_content(*found, [&](std::string_view piece) { a.data += piece; });
+  }
   return out;
 }
 
@@ -1053,7 +1095,7 @@ void Tx::add_participant(std::int64_t ticket_id, const Person& who, std::string_
   st.run();
 }
 
-std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t> raw_id,
+std::int64_t Tx::add_message(std::int64_t ticket_id, std::int64_t raw_id,
                              const parser::Message& msg, std::string_view direction,
                              std::string_view kind, std::string_view content_hash,
                              std::int64_t now) {
@@ -1061,11 +1103,7 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
       "INSERT INTO messages(ticket_id, raw_id, message_id, content_hash, direction, kind, "
       "from_name, from_address, subject, sent_at, at, text, new_text, html, auto_kind, "
       "new_text_len) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
-  st.bind(1, ticket_id);
-  if (raw_id)
-    st.bind(2, *raw_id);
-  else
-    st.bind_null(2);
+  st.bind(1, ticket_id).bind(2, raw_id);
   if (msg.keys.message_id.empty()) {
     st.bind_null(3);
   } else {
@@ -1092,29 +1130,15 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::optional<std::int64_t>
   st.run();
   const std::int64_t row = db_.last_insert_id();
 
-  auto blob = db_.prepare("INSERT OR IGNORE INTO blobs(sha256, data) VALUES(?1, ?2)");
-  auto big_blob = db_.prepare("INSERT OR IGNORE INTO blobs(sha256, data) VALUES(?1, zeroblob(?2))");
+  // An attachment is recorded (name, type, size, SHA-256), not stored: its
+  // content is in the raw mail beside it, and attachments_with_data() decodes
+  // it again from there when an answer relays it. Stored decoded as well
+  // (schemas 1-14, the blobs table), every attachment was written twice, a
+  // sixth of what a drain wrote (bench/drain, docs/benchmarks.md).
   auto att = db_.prepare(
       "INSERT INTO attachments(message_row, filename, content_type, size, content_id, inline, "
       "sha256, dropped) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
   for (const auto& a : msg.attachments) {
-    // A lazy attachment (ParseLimits::lazy_attachment_bytes) is decoded
-    // again from the raw mail a piece at a time, straight into its blob.
-    if (!a.dropped && a.size > 0 && (a.lazy || a.data.size() >= kStreamBlobBytes)) {
-      big_blob.reset();
-      big_blob.bind(1, a.sha256).bind(2, static_cast<std::int64_t>(a.size));
-      big_blob.run();
-      if (db_.changes() == 1)
-        db_.write_blob_pieces("blobs", "data", db_.last_insert_id(),
-                              static_cast<std::int64_t>(a.size),
-                              [&](const std::function<void(std::string_view)>& sink) {
-                                parser::attachment_content(a, sink);
-                              });
-    } else if (!a.dropped) {
-      blob.reset();
-      blob.bind(1, a.sha256).bind_blob(2, a.data);
-      blob.run();
-    }
     att.reset();
     att.bind(1, row).bind(2, a.filename).bind(3, a.content_type);
     att.bind(4, static_cast<std::int64_t>(a.size)).bind(5, a.content_id);

@@ -2,13 +2,15 @@
 // transaction per accepted mail, and the read queries behind ticketctl.
 // Raw mail is kept byte for byte as a BLOB in the same database (not in
 // files) so that the raw bytes, the ticket and the cursor commit or roll back
-// together and a backup is one file; attachments are content-addressed blobs.
+// together and a backup is one file; an attachment is recorded (name, size,
+// SHA-256) and its content read from the raw mail that holds it.
 // Failures throw store::Error (store/sqlite.h); Error::temporary() tells the
 // caller to try again later (pipe mode exits 75).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <expected>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,7 +26,7 @@
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 15;
 
 struct Person {
   std::string name;
@@ -167,9 +169,9 @@ class Tx : public lifecycle::ThreadLookup {
                                      const Person& requester, std::int64_t now,
                                      const lifecycle::Decisions& initial);
   void add_participant(std::int64_t ticket_id, const Person& who, std::string_view role);
-  std::int64_t add_message(std::int64_t ticket_id, std::optional<std::int64_t> raw_id,
-                           const parser::Message& msg, std::string_view direction,
-                           std::string_view kind, std::string_view content_hash, std::int64_t now);
+  std::int64_t add_message(std::int64_t ticket_id, std::int64_t raw_id, const parser::Message& msg,
+                           std::string_view direction, std::string_view kind,
+                           std::string_view content_hash, std::int64_t now);
   // Events are written at commit (or before the store reads events), the
   // events that follow each other with the same ticket, time, actor and mail
   // as one row of event_log (schema 12; the `events` view shows one row per
@@ -349,8 +351,12 @@ class Store {
   // The frozen bytes and envelope sender, when the row was composed before.
   std::optional<std::pair<std::string, std::string>> outbox_frozen(std::int64_t id);
   std::vector<RecipientStatus> recipient_status(std::int64_t outbox_id);
-  // A stored mail's attachments with their bytes (from the blobs table).
-  std::vector<parser::Attachment> attachments_with_data(std::int64_t message_row);
+  // A stored mail's attachments with their bytes, decoded again from its raw
+  // mail (a store of schema 14 or before kept them in the blobs table, read
+  // first). Those recorded as dropped (over limits.max_attachment_bytes)
+  // have no bytes. An error names the attachment the raw mail does not hold.
+  std::expected<std::vector<parser::Attachment>, std::string> attachments_with_data(
+      std::int64_t message_row);
   // The first mail of a ticket's thread and a stored mail, by row id.
   std::optional<ThreadEntry> message(std::int64_t message_row);
   // An IMAP mailbox's position: UIDVALIDITY and the last UID stored.
