@@ -284,16 +284,22 @@ TEST_F(PostfixTest, UntrustedCertificateIsTlsVerify) {
   EXPECT_EQ(r.status, SmtpStatus::config) << r.error;
 }
 
+// Environment for start.sh: every port the kernel's pick.
+constexpr const char* kAnyPorts =
+    "MAILSTACK_SMTP_PORT=0 MAILSTACK_SMTPS_PORT=0 MAILSTACK_SUBMISSION_PORT=0 "
+    "MAILSTACK_IMAP_PORT=0 MAILSTACK_IMAPS_PORT=0 ";
+
 // A private mail stack for a test that stops or restarts Postfix (the shared
 // one serves the tests running beside it); stopped and purged at scope exit,
-// also when a check fails.
+// also when a check fails. Its ports are the kernel's pick, never the
+// defaults: a default it frees at a stop is what a stack starting beside it
+// takes, and the stop, waiting for its port to close, saw it open again.
 struct OwnStack {
   explicit OwnStack(const std::string& name)
       : dir("/tmp/ticketd-smtp-" + name + "-" + std::to_string(::getpid())) {
-    ok =
-        std::system(
-            ("bash " + quote(scripts() + "start.sh") + " " + quote(dir) + " >/dev/null").c_str()) ==
-        0;
+    ok = std::system((std::string(kAnyPorts) + "bash " + quote(scripts() + "start.sh") + " " +
+                      quote(dir) + " >/dev/null")
+                         .c_str()) == 0;
   }
   ~OwnStack() {
     std::system(("bash " + quote(scripts() + "stop.sh") + " " + quote(dir) + " --purge").c_str());
