@@ -1135,8 +1135,8 @@ std::int64_t Tx::add_message(std::int64_t ticket_id, std::int64_t raw_id,
   // An attachment is recorded (name, type, size, SHA-256), not stored: its
   // content is in the raw mail beside it, and attachments_with_data() decodes
   // it again from there when an answer relays it. Stored decoded as well
-  // (schemas 1-14, the blobs table), every attachment was written twice, a
-  // sixth of what a drain wrote (bench/drain, docs/benchmarks.md).
+  // (schemas 1-14, the blobs table), every attachment was written twice:
+  // 15% of the store of the bench mails (docs/benchmarks.md).
   auto att = db_.prepare(
       "INSERT INTO attachments(message_row, filename, content_type, size, content_id, inline, "
       "sha256, dropped) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
