@@ -209,8 +209,14 @@ class Stack:
                 for a in users:
                     f.write(f"{a} secret\n")
             cmd += ["--users", ufile]
+        # Ports of the kernel's pick (unless the caller set them): a test that
+        # stops a server frees its port, and a default one is what a stack
+        # starting beside it would take (tests/CMakeLists.txt, mailstack.start).
+        env = dict(os.environ)
+        for name in ("SMTP", "SMTPS", "SUBMISSION", "IMAP", "IMAPS"):
+            env.setdefault(f"MAILSTACK_{name}_PORT", "0")
         t0 = time.monotonic()
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env)
         if r.returncode != 0:
             raise RuntimeError(f"start.sh failed: {r.stdout}{r.stderr}")
         st = cls(load_env(os.path.join(directory, "env")), private=True)
