@@ -23,8 +23,11 @@
 #   IDLE, MOVE, UIDPLUS are on (Dovecot 2.3 defaults; listed after login).
 # Ports: MAILSTACK_SMTP_PORT, _SMTPS_PORT, _SUBMISSION_PORT, _IMAP_PORT,
 # _IMAPS_PORT override the defaults (0 = any free port; an explicit port that
-# is busy is an error). A default that is busy (e.g. another stack) is
-# replaced by a free port the kernel picks; a lock (/tmp/mailstack.ports.lock)
+# is busy is an error). MAILSTACK_ANY_PORTS=1: every port not set so is the
+# kernel's pick, never a default (a stack whose servers a test stops and
+# starts: a default port it frees is what a stack starting beside it takes).
+# A default that is busy (e.g. another stack) is replaced by a free port the
+# kernel picks; a lock (/tmp/mailstack.ports.lock)
 # serialises concurrent start.sh runs, so parallel stacks never collide.
 # Always read the real ports from DIR/env.
 #
@@ -228,7 +231,8 @@ ports=$(/usr/bin/python3 - \
   "SUBMISSION:${MAILSTACK_SUBMISSION_PORT:-}:10587" \
   "IMAP:${MAILSTACK_IMAP_PORT:-}:10143" \
   "IMAPS:${MAILSTACK_IMAPS_PORT:-}:10993" <<'PY'
-import socket, sys
+import os, socket, sys
+any_port = os.environ.get("MAILSTACK_ANY_PORTS") == "1"
 held = []
 def grab(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -243,7 +247,7 @@ def grab(port):
     return s.getsockname()[1]
 for spec in sys.argv[1:]:
     name, explicit, default = spec.split(":")
-    if explicit == "0":
+    if explicit == "0" or (any_port and not explicit):
         got = grab(0)
     elif explicit:
         got = grab(int(explicit))

@@ -9,9 +9,7 @@ namespace ticketd::transport::test {
 namespace {
 
 // Environment for start.sh: every port the kernel's pick.
-constexpr const char* kAnyPorts =
-    "MAILSTACK_SMTP_PORT=0 MAILSTACK_SMTPS_PORT=0 MAILSTACK_SUBMISSION_PORT=0 "
-    "MAILSTACK_IMAP_PORT=0 MAILSTACK_IMAPS_PORT=0 ";
+constexpr const char* kAnyPorts = "MAILSTACK_ANY_PORTS=1 ";
 
 class ImapServerRestart : public ImapStackTest {
  protected:

@@ -285,9 +285,7 @@ TEST_F(PostfixTest, UntrustedCertificateIsTlsVerify) {
 }
 
 // Environment for start.sh: every port the kernel's pick.
-constexpr const char* kAnyPorts =
-    "MAILSTACK_SMTP_PORT=0 MAILSTACK_SMTPS_PORT=0 MAILSTACK_SUBMISSION_PORT=0 "
-    "MAILSTACK_IMAP_PORT=0 MAILSTACK_IMAPS_PORT=0 ";
+constexpr const char* kAnyPorts = "MAILSTACK_ANY_PORTS=1 ";
 
 // A private mail stack for a test that stops or restarts Postfix (the shared
 // one serves the tests running beside it); stopped and purged at scope exit,
