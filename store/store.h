@@ -408,11 +408,13 @@ class Checkpointer {
   void run();
   // After a long run of writes (a pass of many batches): copies the rest and
   // empties the log file (TRUNCATE), if no other connection is using the
-  // store right now (it does not wait). The log is never started over while
-  // a pass writes and checkpoints beside it, so it grows to the size of all
-  // the pass wrote (~160 MB for 10,000 mails); freeing that when the last
-  // connection closed took ~70 ms, one thing after the other at the end of
-  // `run --once` (bench/drain). Here it runs beside the pass's last move.
+  // store right now (it does not wait). The writer starts the log over only
+  // when a checkpoint has copied all of it before its next transaction
+  // begins; a pass that writes while checkpoints run beside it can leave
+  // a log of up to all the pass wrote (~160 MB for 10,000 mails); freeing
+  // that when the last connection closed took ~70 ms, one thing after the
+  // other at the end of `run --once` (bench/drain). Here it runs beside the
+  // pass's last move.
   // True when the log was emptied.
   bool truncate_if_idle();
 
