@@ -325,10 +325,11 @@ PassResult Poller::pass() {
     // appending. A log that only grows (~160 MB over 10,000 mails) costs
     // the kernel new page-cache pages and blocks at every commit
     // (ingest_bench: store 6% slower with no checkpoint between batches);
-    // bench/drain, 4 interleaved drains each: ticketd's CPU -8%, the
+    // bench/drain, 8 interleaved drains each: ticketd's CPU -7.6%, the
     // machine's -9%. When the side is ready first, the copy runs beside the
     // next batch as before: the store thread, then the bound, never waits
-    // for it.
+    // for it (waiting at every batch made flagging 9% slower; waiting no
+    // longer than the side took made moving slower: docs/benchmarks.md).
     const bool side_late = side.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
     start_checkpoint();
     Side got = side.get();
