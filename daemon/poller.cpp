@@ -240,9 +240,9 @@ PassResult Poller::pass() {
             prepare_mail(RawMail{bytes, static_cast<std::int64_t>(bytes.size()), false}, *config_);
       }
     };
-    std::future<void> moving;
+    std::future<void> beside_done;
     if (beside)
-      moving = std::async(std::launch::async, [&beside] {
+      beside_done = std::async(std::launch::async, [&beside] {
         name_thread("td-move");
         beside();
       });
@@ -259,7 +259,7 @@ PassResult Poller::pass() {
     parse(0, half);
     if (other.valid()) other.get();
     lap(step.parsing);
-    if (moving.valid()) moving.get();
+    if (beside_done.valid()) beside_done.get();
     crash_point("after_fetch");
     return step;
   };
