@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,11 +23,12 @@
 #include "lifecycle/threading.h"
 #include "lifecycle/ticket.h"
 #include "parser/message.h"
+#include "store/raw_spool.h"
 #include "store/sqlite.h"
 
 namespace ticketd::store {
 
-inline constexpr int kSchemaVersion = 15;
+inline constexpr int kSchemaVersion = 16;
 
 struct Person {
   std::string name;
@@ -357,6 +359,23 @@ class Store {
   // have no bytes. An error names the attachment the raw mail does not hold.
   std::expected<std::vector<parser::Attachment>, std::string> attachments_with_data(
       std::int64_t message_row);
+  // The bytes a raw mail row holds (from its row, or from the raw spool
+  // since schema 16), checked against its SHA-256; truncated: only the head
+  // of the mail was kept. nullopt when there is no such row. Throws Error
+  // when the bytes are missing, short or not the ones stored.
+  struct RawBytes {
+    std::string bytes;
+    bool truncated = false;
+  };
+  std::optional<RawBytes> raw_bytes(std::int64_t raw_id);
+  // The raw spool beside the database (store/raw_spool.h); nullptr for a
+  // database in memory or named by URI, which keeps raw mail in its rows.
+  RawSpool* raw_spool() { return spool_.get(); }
+  // Makes the raw mail appended so far durable: before every COMMIT that
+  // names it (Tx::commit, Batch::commit).
+  void sync_raw() {
+    if (spool_) spool_->sync();
+  }
   // The first mail of a ticket's thread and a stored mail, by row id.
   std::optional<ThreadEntry> message(std::int64_t message_row);
   // An IMAP mailbox's position: UIDVALIDITY and the last UID stored.
@@ -382,6 +401,7 @@ class Store {
   void migrate();
   std::string path_;
   Db db_;
+  std::unique_ptr<RawSpool> spool_;
   Tx* open_tx_ = nullptr;  // its unwritten events are written before events are read
   bool in_batch_ = false;
   bool batch_savepoints_ = true;

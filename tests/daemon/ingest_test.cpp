@@ -4,13 +4,17 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <tuple>
 
 #include "daemon/apply.h"
+#include "parser/parse.h"
 #include "store/store.h"
 
 using namespace ticketd;
@@ -245,7 +249,11 @@ TEST_F(Ingest, BigMailAndAttachmentStoredWhole) {
     sqlite3_finalize(st);
     return out;
   };
-  const auto raws = blobs("SELECT data FROM raw_mail ORDER BY id");
+  // The raw bytes are in the raw spool (schema 16), the row says where.
+  EXPECT_EQ(blobs("SELECT data FROM raw_mail WHERE length(data) > 0").size(), 0u);
+  std::vector<std::string> raws;
+  for (auto st = store_->db().prepare("SELECT id FROM raw_mail ORDER BY id"); st.step();)
+    raws.push_back(store_->raw_bytes(st.i64(0)).value().bytes);
   ASSERT_EQ(raws.size(), 2u);
   EXPECT_TRUE(raws[0] == first) << "raw mail differs (" << raws[0].size() << " bytes)";
   EXPECT_TRUE(blobs("SELECT data FROM blobs").empty());  // the raw mail holds it
@@ -623,14 +631,157 @@ TEST_F(Ingest, AttachmentContentComesFromTheRawMailOrAnOldBlob) {
   EXPECT_EQ((*got)[0].data, "hello, from a blob");
 
   store_->db().exec("DELETE FROM blobs");
+  // Bytes in the raw spool (schema 16) that are not the ones stored: an
+  // error naming the segment, never a wrong attachment.
+  const std::string seg = dir_.string() + "/t.db-raw/00000001.seg";
+  {
+    std::fstream f(seg, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(0);
+    f.put('f');  // "From:" -> "from:"
+  }
+  got = read();
+  ASSERT_FALSE(got.has_value());
+  EXPECT_NE(got.error().find(seg), std::string::npos) << got.error();
+  EXPECT_NE(got.error().find("does not match its SHA-256"), std::string::npos) << got.error();
+
+  // A raw mail kept in its row (schema 15 and before) whose bytes changed
+  // behind the store's back, its hash with them.
   const std::string changed = mail("aGVsbG8gYWdhaW4=");  // "hello again"
-  auto raw = store_->db().prepare("UPDATE raw_mail SET data = ?1");
-  raw.bind_blob(1, changed);
+  auto raw = store_->db().prepare(
+      "UPDATE raw_mail SET data = ?1, sha256 = ?2, spool_segment = NULL, spool_offset = NULL, "
+      "spool_size = NULL");
+  const std::string changed_sha = parser::sha256_hex(changed);
+  raw.bind_blob(1, changed).bind(2, changed_sha);
   raw.run();
   got = read();
   ASSERT_FALSE(got.has_value());
   EXPECT_NE(got.error().find("\"log.txt\""), std::string::npos) << got.error();
   EXPECT_NE(got.error().find(sha), std::string::npos) << got.error();
+}
+
+// Schema 16: a raw mail's bytes are written once, to the raw spool beside
+// the database (t.db-raw/, 0700; segments 0600), never to the database or its
+// log; the row says where they are, and they read back as they came.
+TEST_F(Ingest, RawMailIsWrittenOnceToTheSpoolAndReadsBack) {
+  std::vector<std::string> mails;
+  for (int i = 0; i < 3; ++i)
+    mails.push_back(Mail{.subject = "Printer " + std::to_string(i),
+                         .message_id = "<p" + std::to_string(i) + "@mail.example>",
+                         .extra = "X-Spool-Marker: only-in-the-raw-" + std::to_string(i) + "\n"}
+                        .bytes());
+  for (const auto& m : mails) EXPECT_EQ(ingest(m).result, daemon::IngestResult::new_ticket);
+  const std::string spool = dir_.string() + "/t.db-raw";
+  struct stat st {};
+  ASSERT_EQ(::stat(spool.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat((spool + "/00000001.seg").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::size_t total = 0;
+  for (const auto& m : mails) total += m.size();
+  EXPECT_EQ(static_cast<std::size_t>(st.st_size), total);
+
+  auto rows = store_->db().prepare(
+      "SELECT id, length(data), spool_segment, spool_offset, spool_size FROM raw_mail ORDER BY id");
+  std::size_t i = 0;
+  std::int64_t offset = 0;
+  while (rows.step()) {
+    ASSERT_LT(i, mails.size());
+    EXPECT_EQ(rows.i64(1), 0);  // nothing in the row
+    EXPECT_EQ(rows.i64(2), 1);
+    EXPECT_EQ(rows.i64(3), offset);
+    EXPECT_EQ(rows.i64(4), static_cast<std::int64_t>(mails[i].size()));
+    offset += rows.i64(4);
+    const auto back = store_->raw_bytes(rows.i64(0));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->bytes, mails[i]);
+    EXPECT_FALSE(back->truncated);
+    ++i;
+  }
+  EXPECT_EQ(i, mails.size());
+  EXPECT_FALSE(store_->raw_bytes(999));
+  // The marker is a header the parsed text does not keep: only the raw
+  // bytes carry it, and they are in the database's files nowhere.
+  for (const char* file : {"/t.db", "/t.db-wal"}) {
+    std::ifstream f(dir_.string() + file, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("only-in-the-raw-"), std::string::npos) << file;
+  }
+  std::ifstream f(spool + "/00000001.seg", std::ios::binary);
+  const std::string seg((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(seg.find("only-in-the-raw-2"), std::string::npos);
+}
+
+// A mail whose transaction rolls back leaves its bytes in the spool, named by
+// no row; the next mail is appended after them and reads back intact. A
+// missing or short segment is an error that names the file.
+TEST_F(Ingest, SpoolBytesOfARolledBackMailAreDeadSpaceAndDamageIsNamed) {
+  const std::string lost = Mail{.subject = "Never committed"}.bytes();
+  {
+    auto tx = store_->begin();
+    tx.put_raw(parser::sha256_hex(lost), lost, static_cast<std::int64_t>(lost.size()), false, now_);
+  }  // rolled back
+  {
+    auto n = store_->db().prepare("SELECT COUNT(*) FROM raw_mail");
+    n.step();
+    EXPECT_EQ(n.i64(0), 0);
+  }
+  const std::string kept = Mail{.message_id = "<kept@mail.example>"}.bytes();
+  ASSERT_EQ(ingest(kept).result, daemon::IngestResult::new_ticket);
+  auto row = store_->db().prepare("SELECT id, spool_offset FROM raw_mail");
+  ASSERT_TRUE(row.step());
+  const std::int64_t id = row.i64(0);
+  EXPECT_EQ(row.i64(1), static_cast<std::int64_t>(lost.size()));
+  row.reset();
+  EXPECT_EQ(store_->raw_bytes(id)->bytes, kept);
+
+  const std::string seg = dir_.string() + "/t.db-raw/00000001.seg";
+  fs::resize_file(seg, lost.size() + kept.size() - 1);
+  try {
+    store_->raw_bytes(id);
+    ADD_FAILURE() << "a short segment read";
+  } catch (const store::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(seg + " is short"), std::string::npos) << e.what();
+  }
+  fs::remove(seg);
+  try {
+    store_->raw_bytes(id);
+    ADD_FAILURE() << "a missing segment read";
+  } catch (const store::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(seg), std::string::npos) << e.what();
+  }
+}
+
+// A full segment takes no more mail: the writer moves to the next number,
+// and so does a second writer (another process) that still had the full one
+// open. Every mail reads back from where its place says.
+TEST(RawSpool, FullSegmentsRollOverForEveryWriter) {
+  const fs::path dir = fs::temp_directory_path() / ("ticketd-spool-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  store::RawSpool a((dir / "s-raw").string(), 100);
+  store::RawSpool b((dir / "s-raw").string(), 100);
+  std::vector<std::pair<store::RawSpool::Place, std::string>> put;
+  const auto add = [&](store::RawSpool& w, std::string bytes) {
+    put.emplace_back(w.append(bytes), bytes);
+    w.sync();
+  };
+  add(a, std::string(60, 'a'));
+  add(b, std::string(30, 'b'));   // b finds a's bytes: after them, in segment 1
+  add(a, std::string(30, 'c'));   // 120 > 100: segment 2
+  add(b, std::string(50, 'd'));   // b had segment 1 open, full: on to 2, after c
+  add(b, std::string(250, 'e'));  // 2 is full: 3; bigger than a segment, alone in it
+  add(a, std::string(10, 'f'));   // a is at 2, not full: after d
+  add(a, std::string(20, 'g'));   // 2 is full: 3 is too, on to 4
+  const std::pair<std::int64_t, std::int64_t> want[] = {{1, 0}, {1, 60}, {2, 0}, {2, 30},
+                                                        {3, 0}, {2, 80}, {4, 0}};
+  ASSERT_EQ(put.size(), std::size(want));
+  for (std::size_t i = 0; i < put.size(); ++i) {
+    EXPECT_EQ(put[i].first.segment, want[i].first) << i;
+    EXPECT_EQ(put[i].first.offset, want[i].second) << i;
+    EXPECT_EQ(a.read(put[i].first, static_cast<std::int64_t>(put[i].second.size())), put[i].second)
+        << i;
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace
@@ -973,9 +1124,40 @@ PRAGMA writable_schema=OFF;
 PRAGMA user_version = 13;
 )sql";
 
-// Turns the store at `path` back into schema 12 (kBackTo13, kBackTo12).
+// Turns the store at `path` back into schema 15: each raw mail's bytes from
+// the raw spool back into its row, the spool's columns dropped and its
+// directory removed.
+::testing::AssertionResult back_to_schema_15(const std::string& path) {
+  std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>> rows;
+  {
+    store::Store s(path, 100);
+    auto st = s.db().prepare(
+        "SELECT id, spool_segment, spool_offset, spool_size FROM raw_mail "
+        "WHERE spool_segment IS NOT NULL");
+    while (st.step()) rows.emplace_back(st.i64(0), st.i64(1), st.i64(2), st.i64(3));
+    for (const auto& [id, seg, off, size] : rows) {
+      const std::string bytes = s.raw_spool()->read({seg, off}, size);
+      auto up = s.db().prepare("UPDATE raw_mail SET data = ?2 WHERE id = ?1");
+      up.bind(1, id).bind_blob(2, bytes);
+      up.run();
+    }
+  }
+  fs::remove_all(path + "-raw");
+  return run_sql(path,
+                 "ALTER TABLE raw_mail DROP COLUMN spool_segment;"
+                 "ALTER TABLE raw_mail DROP COLUMN spool_offset;"
+                 "ALTER TABLE raw_mail DROP COLUMN spool_size; PRAGMA user_version = 15;");
+}
+
+// Turns the store at `path` back into schema 13 (and kBackTo13).
+::testing::AssertionResult back_to_schema_13(const std::string& path) {
+  auto back = back_to_schema_15(path);
+  return back ? run_sql(path, kBackTo13) : back;
+}
+
+// Turns the store at `path` back into schema 12 (and kBackTo12).
 ::testing::AssertionResult back_to_schema_12(const std::string& path) {
-  auto back = run_sql(path, kBackTo13);
+  auto back = back_to_schema_13(path);
   return back ? run_sql(path, kBackTo12) : back;
 }
 
@@ -1527,7 +1709,7 @@ TEST_F(IngestExample, Schema12StoreWithAnotherRawMailTextIsRefusedIntact) {
   const std::string path = config_.store.path;
   ingestor_.reset();
   store_.reset();
-  ASSERT_TRUE(run_sql(path, kBackTo13));
+  ASSERT_TRUE(back_to_schema_13(path));
   std::string other = kBackTo12;
   const std::string from = "sha256 TEXT NOT NULL UNIQUE", to = "sha256 TEXT UNIQUE NOT NULL";
   other.replace(other.find(from), from.size(), to);
@@ -1577,7 +1759,7 @@ TEST_F(IngestExample, Schema13StoreMigratesWithoutTheMailRowsReferenceChecks) {
   EXPECT_EQ(references(), "0");
   ingestor_.reset();
   store_.reset();
-  ASSERT_TRUE(run_sql(path, kBackTo13));
+  ASSERT_TRUE(back_to_schema_13(path));
   ASSERT_EQ(references(), "7");  // schema 13's: messages 2, outbox 2, the other three 1 each
   sqlite3* old = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &old), SQLITE_OK);
@@ -1636,3 +1818,39 @@ TEST_F(IngestExample, RoundRobinTakesTurnsThroughTheStore) {
       "nick.moss@example.com");
   EXPECT_EQ(one_value(config_.store.path, "SELECT COUNT(*) FROM assignment"), "1");
 }
+
+namespace {
+
+// A store of schema 15 keeps its raw mail in its rows: migrated, those read
+// as before and find their duplicates; new mail goes to the spool.
+TEST_F(Ingest, Schema15StoreKeepsItsRawMailInItsRowsAndSpoolsNewMail) {
+  const std::string old_mail = Mail{}.bytes();
+  ASSERT_EQ(ingest(old_mail).result, daemon::IngestResult::new_ticket);
+  ingestor_.reset();
+  store_.reset();
+  ASSERT_TRUE(back_to_schema_15(config_.store.path));
+  ASSERT_FALSE(fs::exists(config_.store.path + "-raw"));
+  store_ = std::make_unique<store::Store>(config_.store.path, 100);
+  ingestor_ =
+      std::make_unique<daemon::Ingestor>(*store_, config_, "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(store_->pragma("user_version"), std::to_string(store::kSchemaVersion));
+  auto first = store_->db().prepare("SELECT id, length(data), spool_segment FROM raw_mail");
+  ASSERT_TRUE(first.step());
+  const std::int64_t id = first.i64(0);
+  EXPECT_EQ(first.i64(1), static_cast<std::int64_t>(old_mail.size()));
+  EXPECT_TRUE(first.is_null(2));
+  first.reset();
+  EXPECT_EQ(store_->raw_bytes(id)->bytes, old_mail);
+  EXPECT_EQ(ingest(old_mail).result, daemon::IngestResult::duplicate);
+  const std::string new_mail = Mail{.subject = "VPN", .message_id = "<v1@mail.example>"}.bytes();
+  ASSERT_EQ(ingest(new_mail).result, daemon::IngestResult::new_ticket);
+  auto second = store_->db().prepare("SELECT id, spool_segment FROM raw_mail WHERE id <> ?1");
+  second.bind(1, id);
+  ASSERT_TRUE(second.step());
+  EXPECT_EQ(second.i64(1), 1);
+  const std::int64_t id2 = second.i64(0);
+  second.reset();
+  EXPECT_EQ(store_->raw_bytes(id2)->bytes, new_mail);
+}
+
+}  // namespace

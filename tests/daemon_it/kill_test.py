@@ -23,6 +23,7 @@ resend with the same Message-ID after a crash is allowed: counted and
 printed); every sent row arrived. Prints the seed (KILL_SEED=N repeats the
 kill schedule), where each kill landed, timings and 'N passed, M failed'.
 """
+import hashlib
 import os
 import random
 import re
@@ -238,6 +239,26 @@ def main():
               f"mails lost: {len(missing)}, stored twice: {len(twice)}")
     raws = desk.query("SELECT count(*) FROM raw_mail")[0][0]
     R.figure("db.raw_mail_rows", raws)
+    # Schema 16: a raw mail's bytes are in the raw spool beside the database,
+    # synced before the commit that names them. After the kills, every row's
+    # bytes are there and hash to its SHA-256; a killed transaction's bytes
+    # are dead space no row names.
+    spooled = desk.query("SELECT id, sha256, spool_segment, spool_offset, spool_size FROM raw_mail")
+    bad = []
+    for rid, sha, seg, off, size in spooled:
+        if seg is None:
+            bad.append((rid, "not in the spool"))
+            continue
+        with open(os.path.join(desk.db + "-raw", f"{seg:08d}.seg"), "rb") as f:
+            f.seek(off)
+            data = f.read(size)
+        if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
+            bad.append((rid, seg, off, size))
+    R.check("spool.every_raw_mail_there_and_intact", spooled and not bad, bad[:5])
+    seg_bytes = sum(os.path.getsize(os.path.join(desk.db + "-raw", n))
+                    for n in os.listdir(desk.db + "-raw"))
+    R.figure("spool.bytes", seg_bytes)
+    R.figure("spool.dead_bytes", seg_bytes - sum(r[4] for r in spooled))
     q = desk.query("SELECT reason, count(*) FROM quarantine GROUP BY reason")
     R.check("db.no_quarantine", not q, q)
     ticket_of = dict(desk.query("SELECT m.message_id, t.number FROM messages m JOIN tickets t ON t.id = m.ticket_id"))
