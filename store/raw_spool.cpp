@@ -24,7 +24,10 @@ namespace {
 
 void sync_fd_of(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) fail("opening " + path + " to sync it", errno);
+  if (fd < 0) {
+    const int err = errno;
+    fail("opening " + path + " to sync it", err);
+  }
   const int rc = ::fsync(fd);
   const int err = errno;
   ::close(fd);
@@ -56,7 +59,10 @@ void RawSpool::sync_dir() const { sync_fd_of(dir_); }
 
 std::int64_t RawSpool::last_segment() const {
   DIR* d = ::opendir(dir_.c_str());
-  if (d == nullptr) fail("opening " + dir_, errno);
+  if (d == nullptr) {
+    const int err = errno;
+    fail("opening " + dir_, err);
+  }
   std::int64_t last = 0;
   while (const dirent* e = ::readdir(d)) {
     const std::string_view name(e->d_name);
@@ -81,7 +87,10 @@ void RawSpool::open_segment(std::int64_t segment) {
     created = false;
     fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   }
-  if (fd < 0) fail("opening " + path, errno);
+  if (fd < 0) {
+    const int err = errno;
+    fail("opening " + path, err);
+  }
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
   segment_ = segment;
@@ -89,25 +98,31 @@ void RawSpool::open_segment(std::int64_t segment) {
   if (created) sync_dir();
 }
 
+off_t RawSpool::end_of_segment() const {
+  const off_t end = ::lseek(fd_, 0, SEEK_END);
+  if (end < 0) {
+    const int err = errno;
+    fail("seeking the end of " + segment_path(segment_), err);
+  }
+  return end;
+}
+
 RawSpool::Place RawSpool::append(std::string_view bytes) {
   if (fd_ < 0) {
     if (::mkdir(dir_.c_str(), 0700) == 0)
       sync_fd_of(parent_of(dir_));
-    else if (errno != EEXIST)
-      fail("creating " + dir_, errno);
+    else if (const int err = errno; err != EEXIST)
+      fail("creating " + dir_, err);
     open_segment(std::max<std::int64_t>(last_segment(), 1));
   }
-  off_t end = ::lseek(fd_, 0, SEEK_END);
-  if (end < 0) fail("seeking the end of " + segment_path(segment_), errno);
+  off_t end = end_of_segment();
   // A full segment takes no more mail: on to the next (another process may
   // be there already). What this one was given is synced first, so sync()
   // has one file to sync.
   while (end > 0 && end + static_cast<std::int64_t>(bytes.size()) > segment_bytes_) {
-    if (dirty_ && ::fdatasync(fd_) != 0) fail("fdatasync " + segment_path(segment_), errno);
-    dirty_ = false;
+    sync();
     open_segment(segment_ + 1);
-    end = ::lseek(fd_, 0, SEEK_END);
-    if (end < 0) fail("seeking the end of " + segment_path(segment_), errno);
+    end = end_of_segment();
   }
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -128,7 +143,10 @@ RawSpool::Place RawSpool::append(std::string_view bytes) {
 
 void RawSpool::sync() {
   if (!dirty_) return;
-  if (::fdatasync(fd_) != 0) fail("fdatasync " + segment_path(segment_), errno);
+  if (::fdatasync(fd_) != 0) {
+    const int err = errno;
+    fail("fdatasync " + segment_path(segment_), err);
+  }
   dirty_ = false;
 }
 

@@ -21,6 +21,8 @@
 //
 // Layout: <database>-raw/, mode 0700; segments NNNNNNNN.seg, mode 0600
 // (raw mail is personal data). Back the directory up with the database.
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -57,6 +59,7 @@ class RawSpool {
 
  private:
   void open_segment(std::int64_t segment);
+  off_t end_of_segment() const;  // the segment's size: where the next append goes
   void sync_dir() const;
   std::int64_t last_segment() const;
 

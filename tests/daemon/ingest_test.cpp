@@ -1821,6 +1821,28 @@ TEST_F(IngestExample, RoundRobinTakesTurnsThroughTheStore) {
 
 namespace {
 
+// A spool that cannot be written is an error that names the path and that
+// a retry may cure (the mail stays with the sender: exit 75, not moved).
+TEST(RawSpool, AnUnwritableSpoolIsATemporaryErrorNamingIt) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("ticketd-spool-bad-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  { std::ofstream(dir / "file") << "not a directory"; }
+  store::RawSpool spool((dir / "file" / "s-raw").string());
+  try {
+    spool.append("From: a@example.com\n\nhi\n");
+    ADD_FAILURE() << "appended under a file";
+  } catch (const store::Error& e) {
+    EXPECT_NE(std::string(e.what()).find((dir / "file" / "s-raw").string()), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("Not a directory"), std::string::npos) << e.what();
+    EXPECT_TRUE(e.temporary());
+  }
+  spool.sync();  // nothing appended: nothing to sync, no error
+  fs::remove_all(dir);
+}
+
 // A store of schema 15 keeps its raw mail in its rows: migrated, those read
 // as before and find their duplicates; new mail goes to the spool.
 TEST_F(Ingest, Schema15StoreKeepsItsRawMailInItsRowsAndSpoolsNewMail) {
