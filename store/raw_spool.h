@@ -16,11 +16,13 @@
 // Concurrency: appends happen only inside a write transaction (BEGIN
 // IMMEDIATE), so one process at a time appends; each append writes at the
 // segment's end as the file system reports it (another process may have
-// appended since). A segment is closed to new mail once it holds
-// kSegmentBytes; every writer then moves to the next number, so they agree.
+// appended since). A segment is closed to new mail once it holds its
+// segment_bytes (1 GiB); every writer then moves to the next number, so they
+// agree.
 //
 // Layout: <database>-raw/, mode 0700; segments NNNNNNNN.seg, mode 0600
-// (raw mail is personal data). Back the directory up with the database.
+// (raw mail is personal data). Back it up after the database: every row of
+// the copy then names bytes the copied directory holds.
 #include <sys/types.h>
 
 #include <cstdint>
@@ -54,7 +56,6 @@ class RawSpool {
   // all there (a missing or short segment).
   std::string read(Place at, std::int64_t size) const;
 
-  const std::string& dir() const { return dir_; }
   std::string segment_path(std::int64_t segment) const;
 
  private:
